@@ -1,0 +1,77 @@
+# Set-up, run, test and catalog chores. `make help` lists the targets.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+CHROMIUM ?= /usr/bin/chromium
+
+PO_FILES := $(wildcard translations/*/LC_MESSAGES/messages.po)
+MO_FILES := $(PO_FILES:.po=.mo)
+APP_STAMP := $(VENV)/.app-installed
+TEST_STAMP := $(VENV)/.test-installed
+
+.DEFAULT_GOAL := help
+.PHONY: help install run test lint format bench browser-deps \
+	i18n-extract i18n-update i18n-compile i18n-init i18n-check
+
+help: ## List the targets
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 16
+
+install: $(APP_STAMP) $(MO_FILES) ## Create .venv, install the site, compile catalogs
+	@true
+
+$(APP_STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e .
+	touch $@
+
+translations/%/LC_MESSAGES/messages.mo: translations/%/LC_MESSAGES/messages.po $(APP_STAMP)
+	$(BIN)/pybabel compile --statistics -i $< -o $@ -l $*
+
+run: install ## Serve the site with gunicorn on http://127.0.0.1:$(PORT)
+	$(BIN)/gunicorn -c gunicorn.conf.py --bind 127.0.0.1:$(PORT) 'iuc_portal:create_app()'
+
+$(TEST_STAMP): $(APP_STAMP) pyproject.toml
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	touch $@
+
+# The browser tests need Chromium. Where apt cannot install it, they fail and
+# say how to install it; the other tests still run.
+browser-deps:
+	@if [ ! -x "$(CHROMIUM)" ]; then \
+		echo "Installing Chromium for the browser tests (apt-get)"; \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) \
+			|| echo "Could not install Chromium; the browser tests will fail until it is installed."; \
+	fi
+
+lint: $(TEST_STAMP) ## ruff check and format check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(TEST_STAMP) ## Format the code with ruff
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+test: install $(TEST_STAMP) browser-deps lint ## Everything the tests need, then the whole suite
+	$(BIN)/pytest
+
+# Catalog chores. LOCALE, not LANG: make passes command-line variables to
+# every recipe, and LANG would change the locale of every tool it runs.
+i18n-extract: $(APP_STAMP) ## Collect strings from Python, templates and JSON into messages.pot
+	$(BIN)/pybabel extract --mapping-file babel.cfg --no-location --omit-header \
+		--keywords _l --keywords lazy_gettext --keywords lazy_ngettext:1,2 \
+		--add-comments Translators: --strip-comments \
+		--sort-output --output-file translations/messages.pot .
+
+i18n-update: i18n-extract ## Merge messages.pot into every catalog
+	$(BIN)/pybabel update --input-file translations/messages.pot --output-dir translations \
+		--no-location --ignore-obsolete
+
+i18n-compile: $(APP_STAMP) ## Compile every catalog and report statistics
+	$(BIN)/pybabel compile --statistics --directory translations
+
+i18n-init: i18n-extract ## Start a new language: make i18n-init LOCALE=de
+	@test -n "$(LOCALE)" || { echo "usage: make i18n-init LOCALE=xx"; exit 2; }
+	$(BIN)/pybabel init --input-file translations/messages.pot --output-dir translations \
+		--locale $(LOCALE) --no-wrap

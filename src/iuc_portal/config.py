@@ -1,0 +1,93 @@
+"""Settings from ``IUC_*`` environment variables, with safe defaults.
+
+Every setting an operator can change is read here and nowhere else, so the
+table in the README is the whole story.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from .paths import default_data_dir
+
+SECRET_KEY_FILE = "secret_key"
+
+
+def _flag(value: str | None, default: bool) -> bool:
+    if value is None or value.strip() == "":
+        return default
+    return value.strip().lower() not in {"0", "false", "no", "off"}
+
+
+def _int(environ: Mapping[str, str], name: str, default: int) -> int:
+    raw = environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ValueError(f"{name} must be a whole number, not {raw!r}") from None
+
+
+def _list(value: str | None, default: tuple[str, ...]) -> tuple[str, ...]:
+    if not value:
+        return default
+    return tuple(item.strip() for item in value.split(",") if item.strip())
+
+
+def from_environ(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """Flask config keys built from the process environment."""
+    env = os.environ if environ is None else environ
+    data_dir = env.get("IUC_DATA_DIR") or str(default_data_dir())
+    return {
+        "SECRET_KEY": env.get("IUC_SECRET_KEY") or None,
+        "DATA_DIR": data_dir,
+        "SMTP_URL": env.get("IUC_SMTP_URL") or None,
+        "MAIL_FROM": env.get("IUC_MAIL_FROM") or None,
+        "MAIL_TO": env.get("IUC_MAIL_TO") or None,
+        "PROXY_COUNT": _int(env, "IUC_PROXY_COUNT", 0),
+        "RATELIMIT_ENABLED": _flag(env.get("IUC_RATELIMIT_ENABLED"), True),
+        "RATELIMIT_STORAGE_URI": env.get("IUC_RATELIMIT_STORAGE_URL") or "memory://",
+        # Locales that must be complete; any other catalog is offered only
+        # once it reaches LOCALE_THRESHOLD percent (see i18n.discover_locales).
+        "SHIPPED_LOCALES": _list(env.get("IUC_SHIPPED_LOCALES"), ("fr", "en")),
+        "LOCALE_THRESHOLD": _int(env, "IUC_LOCALE_THRESHOLD", 100),
+        "DEFAULT_LOCALE": env.get("IUC_DEFAULT_LOCALE") or "fr",
+        "PAGE_MAX_AGE": _int(env, "IUC_PAGE_MAX_AGE", 300),
+        # Forms are small; anything larger is refused with a localized 413.
+        "MAX_CONTENT_LENGTH": _int(env, "IUC_MAX_CONTENT_LENGTH", 64 * 1024),
+    }
+
+
+def ensure_secret_key(data_dir: Path) -> str:
+    """Read the signing key kept in the data directory, creating it once.
+
+    Workers start together: each writes a candidate to a private file and
+    links it into place. ``link`` fails when the name exists, so exactly one
+    candidate wins and every worker then reads that one, never a half-written
+    file.
+    """
+    data_dir.mkdir(parents=True, exist_ok=True)
+    target = data_dir / SECRET_KEY_FILE
+    if not target.exists():
+        candidate = data_dir / f".{SECRET_KEY_FILE}.{os.getpid()}.{secrets.token_hex(4)}"
+        fd = os.open(candidate, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            with os.fdopen(fd, "w", encoding="ascii") as handle:
+                handle.write(secrets.token_urlsafe(48))
+                handle.flush()
+                os.fsync(handle.fileno())
+            try:
+                os.link(candidate, target)
+            except FileExistsError:
+                pass
+        finally:
+            candidate.unlink(missing_ok=True)
+    key = target.read_text(encoding="ascii").strip()
+    if len(key) < 32:
+        raise RuntimeError(f"{target} holds no usable key; delete it to have a new one made")
+    return key

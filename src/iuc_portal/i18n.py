@@ -1,0 +1,218 @@
+"""Locales: which are offered, which one a request is in, and locale-aware formatting.
+
+Locales are discovered from ``translations/`` at start. English is the source
+language and always offered; a shipped locale (``SHIPPED_LOCALES``) is always
+offered; any other catalog is offered once its ``.po`` file reaches
+``LOCALE_THRESHOLD`` percent, and below 100 % as a preview whose pages are
+kept out of search engines.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import phonenumbers
+from babel import Locale, UnknownLocaleError
+from babel.messages.pofile import read_po
+from flask import Flask, current_app, g, request
+from flask_babel import Babel, format_date, format_decimal, format_percent, get_translations
+from markupsafe import Markup
+from werkzeug.datastructures import LanguageAccept
+
+SOURCE_LOCALE = "en"
+LANG_COOKIE = "lang"
+
+babel = Babel()
+
+
+@dataclass(frozen=True)
+class CatalogStats:
+    translated: int
+    fuzzy: int
+    untranslated: int
+
+    @property
+    def total(self) -> int:
+        return self.translated + self.fuzzy + self.untranslated
+
+    @property
+    def percent(self) -> float:
+        return 100.0 if self.total == 0 else 100.0 * self.translated / self.total
+
+
+def catalog_stats(po_path: Path) -> CatalogStats:
+    """Completeness read from the ``.po`` file: a ``.mo`` holds only what is translated."""
+    with po_path.open("rb") as handle:
+        catalog = read_po(handle)
+    translated = fuzzy = untranslated = 0
+    for message in catalog:
+        if not message.id:
+            continue  # the header
+        strings = message.string if isinstance(message.string, (list, tuple)) else [message.string]
+        if message.fuzzy:
+            fuzzy += 1
+        elif all(strings):
+            translated += 1
+        else:
+            untranslated += 1
+    return CatalogStats(translated, fuzzy, untranslated)
+
+
+@dataclass(frozen=True)
+class LocaleInfo:
+    code: str  # as in translations/, e.g. "fr" or "pt_BR"
+    tag: str  # BCP 47, for lang and hreflang, e.g. "pt-BR"
+    name: str  # the language named in itself, capitalised
+    direction: str  # "ltr" or "rtl"
+    preview: bool = False  # offered before its catalog is complete
+
+
+def describe_locale(code: str, preview: bool = False) -> LocaleInfo:
+    locale = Locale.parse(code)
+    name = locale.get_display_name(locale) or code
+    direction = "rtl" if locale.character_order == "right-to-left" else "ltr"
+    return LocaleInfo(code, code.replace("_", "-"), name[:1].upper() + name[1:], direction, preview)
+
+
+@dataclass(frozen=True)
+class Locales:
+    """The locales a running site offers, the default first."""
+
+    default: str
+    offered: tuple[LocaleInfo, ...]
+
+    def __contains__(self, code: object) -> bool:
+        return any(info.code == code for info in self.offered)
+
+    def __iter__(self) -> Iterator[LocaleInfo]:
+        return iter(self.offered)
+
+    @property
+    def codes(self) -> list[str]:
+        return [info.code for info in self.offered]
+
+    def get(self, code: str) -> LocaleInfo:
+        for info in self.offered:
+            if info.code == code:
+                return info
+        raise KeyError(code)
+
+    def negotiate(self, cookie: str | None, accept: LanguageAccept) -> str:
+        """The visitor's choice: the ``lang`` cookie, then Accept-Language, then the default."""
+        if cookie in self:
+            return cookie
+        return accept.best_match(self.codes, default=self.default)
+
+
+def discover_locales(
+    translations_dir: Path, shipped: Iterable[str], threshold: int, default: str
+) -> Locales:
+    shipped = set(shipped)
+    found: dict[str, LocaleInfo] = {SOURCE_LOCALE: describe_locale(SOURCE_LOCALE)}
+    for po_path in sorted(translations_dir.glob("*/LC_MESSAGES/messages.po")):
+        code = po_path.parent.parent.name
+        try:
+            Locale.parse(code)
+        except (ValueError, UnknownLocaleError):
+            raise RuntimeError(f"{po_path}: {code!r} is not a locale Babel knows") from None
+        if not po_path.with_suffix(".mo").is_file():
+            continue  # not compiled: nothing to serve from yet
+        percent = catalog_stats(po_path).percent
+        if code in shipped or percent >= threshold:
+            found[code] = describe_locale(code, preview=code not in shipped and percent < 100)
+    if default not in found:
+        raise RuntimeError(
+            f"default locale {default!r} has no compiled catalog in {translations_dir}; "
+            "run 'make install' (it compiles the catalogs)"
+        )
+    missing = sorted(shipped - set(found))
+    if missing:
+        raise RuntimeError(f"shipped locales without a compiled catalog: {', '.join(missing)}")
+    ordered = [found.pop(default)] + [found[code] for code in sorted(found)]
+    return Locales(default=default, offered=tuple(ordered))
+
+
+def locales() -> Locales:
+    return current_app.extensions["iuc_locales"]
+
+
+def current_locale() -> str:
+    """The request's locale: its URL prefix, else (error pages) what the visitor asks for."""
+    if "locale" not in g:
+        offered = locales()
+        prefix = request.path.strip("/").split("/", 1)[0]
+        if prefix in offered:
+            g.locale = prefix
+        else:
+            g.locale = offered.negotiate(request.cookies.get(LANG_COOKIE), request.accept_languages)
+    return g.locale
+
+
+def current_locale_info() -> LocaleInfo:
+    return locales().get(current_locale())
+
+
+# Formatting. Phone numbers are stored in E.164 and shown the way readers of
+# the page's language write them: French readers dial the national form.
+
+
+def format_phone(e164: str) -> str:
+    number = phonenumbers.parse(e164, None)
+    region = phonenumbers.region_code_for_number(number)
+    locale = Locale.parse(current_locale())
+    if locale.territory == region or (locale.territory is None and locale.language == "fr"):
+        style = phonenumbers.PhoneNumberFormat.NATIONAL
+    else:
+        style = phonenumbers.PhoneNumberFormat.INTERNATIONAL
+    return phonenumbers.format_number(number, style)
+
+
+def phone_href(e164: str) -> str:
+    return f"tel:{e164}"
+
+
+def format_number(value: int | float) -> str:
+    return format_decimal(value)
+
+
+def format_long_date(value: dt.date) -> str:
+    return format_date(value, format="long")
+
+
+def content_text(text: str, plain: bool = False) -> str:
+    """A JSON content string in the page's language.
+
+    In a preview locale a string not yet translated falls back to English; in
+    running text it is wrapped in ``lang="en"`` so that screen readers switch
+    voice (WCAG 3.1.2). ``plain`` is for attributes and the title.
+    """
+    translated = get_translations().gettext(text)
+    if plain or translated is not text or current_locale() == SOURCE_LOCALE:
+        return translated
+    return Markup('<span lang="{}">{}</span>').format(SOURCE_LOCALE, text)
+
+
+def init_app(app: Flask) -> Locales:
+    translations_dir = Path(app.config["TRANSLATIONS_DIR"])
+    offered = discover_locales(
+        translations_dir,
+        app.config["SHIPPED_LOCALES"],
+        app.config["LOCALE_THRESHOLD"],
+        app.config["DEFAULT_LOCALE"],
+    )
+    app.extensions["iuc_locales"] = offered
+    app.config["BABEL_DEFAULT_LOCALE"] = offered.default
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(translations_dir)
+    babel.init_app(app, locale_selector=current_locale)
+    app.add_template_filter(content_text, "t")
+    app.add_template_filter(format_phone, "phone")
+    app.add_template_filter(phone_href, "tel")
+    app.add_template_filter(format_number, "number")
+    app.add_template_filter(format_long_date, "long_date")
+    app.add_template_filter(format_percent, "percent")
+    app.add_template_global(current_locale_info, "locale_info")
+    app.add_template_global(locales, "locales")
+    return offered

@@ -1,0 +1,69 @@
+"""What lives outside the locale tree: ``/``, robots.txt, the sitemap, the favicon, health."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    url_for,
+)
+
+from ..i18n import LANG_COOKIE, locales
+from ..paths import STATIC_DIR
+from ..routing import all_pages, counterparts, x_default_url
+
+bp = Blueprint("meta", __name__)
+
+
+@bp.get("/")
+def choose_language() -> Response:
+    code = locales().negotiate(request.cookies.get(LANG_COOKIE), request.accept_languages)
+    response = redirect(url_for("pages.home", locale=code), code=302)
+    response.headers["Vary"] = "Accept-Language, Cookie"
+    return response
+
+
+@bp.get("/robots.txt")
+def robots() -> Response:
+    body = render_template("meta/robots.txt")
+    return Response(body, mimetype="text/plain")
+
+
+@bp.get("/sitemap.xml")
+def sitemap_xml() -> Response:
+    entries = [
+        (counterparts(endpoint, args, external=True), x_default_url(endpoint, args))
+        for endpoint, args in all_pages()
+    ]
+    body = render_template("meta/sitemap.xml", entries=entries)
+    return Response(body, mimetype="application/xml")
+
+
+@bp.get("/favicon.ico")
+def favicon() -> Response:
+    return send_from_directory(STATIC_DIR / "img", "favicon.ico", max_age=86400)
+
+
+@bp.get("/healthz")
+def healthz() -> tuple[Response, int]:
+    problems = []
+    if "iuc_content" not in current_app.extensions:
+        problems.append("content not loaded")
+    try:
+        with tempfile.NamedTemporaryFile(dir=Path(current_app.config["DATA_DIR"]), prefix=".health-"):
+            pass
+    except OSError:
+        problems.append("data directory is not writable")
+    body = {"status": "unavailable", "problems": problems} if problems else {"status": "ok"}
+    response = jsonify(body)
+    response.headers["Cache-Control"] = "no-store"
+    return response, 503 if problems else 200
