@@ -8,8 +8,8 @@ from typing import Any
 
 from flask import Flask
 
+from . import assets, errors, i18n, routing, security
 from . import config as settings
-from . import assets, errors, i18n, routing
 from .content import load_content
 from .paths import CONTENT_DIR, STATIC_DIR, TEMPLATES_DIR, TRANSLATIONS_DIR
 from .views import contacts, departments, donate, meta, pages
@@ -49,6 +49,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(donate.bp)
 
     errors.init_app(app)
+    security.init_app(app)
     assets.init_app(app)
     app.jinja_env.globals.update(site=content.site, content=content)
     return app

@@ -6,6 +6,7 @@ table in the README is the whole story.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 from collections.abc import Mapping
@@ -81,10 +82,8 @@ def ensure_secret_key(data_dir: Path) -> str:
                 handle.write(secrets.token_urlsafe(48))
                 handle.flush()
                 os.fsync(handle.fileno())
-            try:
+            with contextlib.suppress(FileExistsError):
                 os.link(candidate, target)
-            except FileExistsError:
-                pass
         finally:
             candidate.unlink(missing_ok=True)
     key = target.read_text(encoding="ascii").strip()

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import phonenumbers
-from babel import Locale, UnknownLocaleError
+from babel import Locale, UnknownLocaleError, negotiate_locale
 from babel.messages.pofile import read_po
 from flask import Flask, current_app, g, request
 from flask_babel import Babel, format_date, format_decimal, format_percent, get_translations
@@ -104,7 +104,12 @@ class Locales:
         """The visitor's choice: the ``lang`` cookie, then Accept-Language, then the default."""
         if cookie in self:
             return cookie
-        return accept.best_match(self.codes, default=self.default)
+        # Werkzeug's best_match prefers any exact match over a language's
+        # base tag, so "fr-CA,en;q=0.5" would give English. Babel walks the
+        # visitor's list in order of preference and tries each tag's base
+        # language before the next tag.
+        preferred = [tag.replace("-", "_") for tag, quality in accept if quality > 0 and tag != "*"]
+        return negotiate_locale(preferred, self.codes) or self.default
 
 
 def discover_locales(

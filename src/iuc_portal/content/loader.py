@@ -121,7 +121,9 @@ class Content:
         try:
             slugs = self.site.sections[section]
         except KeyError:
-            raise ContentError("site.json", f"sections.{section}", "required section is missing")
+            raise ContentError(
+                "site.json", f"sections.{section}", "required section is missing"
+            ) from None
         return localized_slug(slugs, locale)
 
     def department_slugs(self, locale: str) -> dict[str, str]:

@@ -47,7 +47,9 @@ Identifier = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=80)]
 Phone = Annotated[str, AfterValidator(_e164)]
 Email = Annotated[str, StringConstraints(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
-LocaleCode = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(?:_[A-Z][a-z]{3})?(?:_[A-Z]{2})?$")]
+LocaleCode = Annotated[
+    str, StringConstraints(pattern=r"^[a-z]{2,3}(?:_[A-Z][a-z]{3})?(?:_[A-Z]{2})?$")
+]
 
 
 def _has_source_slug(slugs: dict[str, str]) -> dict[str, str]:

@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import current_app, render_template
 
-from ..content import Content
+from iuc_portal.content import Content
 
 
 def site_content() -> Content:

@@ -5,8 +5,9 @@ from __future__ import annotations
 from flask import Blueprint
 from flask_babel import gettext as _
 
-from ..i18n import content_text
-from ..routing import localized_route
+from iuc_portal.i18n import content_text
+from iuc_portal.routing import localized_route
+
 from . import render_page, site_content
 
 bp = Blueprint("departments", __name__)

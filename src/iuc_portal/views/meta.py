@@ -17,9 +17,9 @@ from flask import (
     url_for,
 )
 
-from ..i18n import LANG_COOKIE, locales
-from ..paths import STATIC_DIR
-from ..routing import all_pages, counterparts, x_default_url
+from iuc_portal.i18n import LANG_COOKIE, locales
+from iuc_portal.paths import STATIC_DIR
+from iuc_portal.routing import all_pages, counterparts, x_default_url
 
 bp = Blueprint("meta", __name__)
 
@@ -59,7 +59,9 @@ def healthz() -> tuple[Response, int]:
     if "iuc_content" not in current_app.extensions:
         problems.append("content not loaded")
     try:
-        with tempfile.NamedTemporaryFile(dir=Path(current_app.config["DATA_DIR"]), prefix=".health-"):
+        with tempfile.NamedTemporaryFile(
+            dir=Path(current_app.config["DATA_DIR"]), prefix=".health-"
+        ):
             pass
     except OSError:
         problems.append("data directory is not writable")

@@ -5,7 +5,8 @@ from __future__ import annotations
 from flask import Blueprint
 from flask_babel import gettext as _
 
-from ..routing import all_pages, localized_route
+from iuc_portal.routing import all_pages, localized_route
+
 from . import render_page, site_content
 
 bp = Blueprint("pages", __name__)

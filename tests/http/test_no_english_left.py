@@ -1,0 +1,82 @@
+"""No English is left on a French page.
+
+Text that reads the same in both languages is allowed only when it is a name
+(people, places, addresses) or a catalog entry whose translator kept the
+English deliberately (proper names such as "Inserm").
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from babel.messages.pofile import read_po
+from bs4 import BeautifulSoup
+from flask.testing import FlaskClient
+
+from iuc_portal.content import load_content
+from iuc_portal.paths import CONTENT_DIR, TRANSLATIONS_DIR
+from tests.pages import PAGES, PageRef, soup
+
+WORD = re.compile(r"[^\W\d_]{3,}")
+
+
+def _same_in_both() -> list[str]:
+    content = load_content(CONTENT_DIR)
+    names = [content.site.short_name, "IUC", "RGAA"]
+    names += [person.name for person in content.people.values()]
+    for hospital in content.hospitals.values():
+        names += [hospital.address.street, hospital.address.city]
+    with (TRANSLATIONS_DIR / "fr" / "LC_MESSAGES" / "messages.po").open("rb") as handle:
+        names += [m.id for m in read_po(handle) if m.id and m.string == m.id]
+    return sorted(names, key=len, reverse=True)  # longest first, so parts don't break wholes
+
+
+ALLOWED = _same_in_both()
+
+
+def _marked_as_other_language(text, page_lang: str) -> bool:
+    owner = text.find_parent(attrs={"lang": True})
+    return owner is not None and owner["lang"] != page_lang
+
+
+def segments(doc: BeautifulSoup) -> set[str]:
+    """Every piece of text a visitor meets, except text marked with its own language."""
+    page_lang = doc.find("html")["lang"]
+    found = {
+        " ".join(text.split())
+        for text in doc.body.find_all(string=True)
+        if not _marked_as_other_language(text, page_lang)
+    }
+    found.add(doc.title.get_text())
+    found.update(tag["aria-label"] for tag in doc.select("[aria-label]"))
+    found.update(tag["content"] for tag in doc.select("meta[name=description]"))
+    return {text for text in found if text}
+
+
+def leftover(text: str) -> bool:
+    for name in ALLOWED:
+        text = text.replace(name, " ")
+    return bool(WORD.search(text))
+
+
+FRENCH = [page for page in PAGES if page.locale == "fr"]
+
+
+@pytest.mark.parametrize("french", FRENCH, ids=str)
+def test_no_english_on_french_pages(site_client: FlaskClient, french: PageRef) -> None:
+    english = next(
+        p
+        for p in PAGES
+        if p.locale == "en" and (p.endpoint, p.args) == (french.endpoint, french.args)
+    )
+    in_french = segments(soup(site_client.get(french.path).data))
+    in_english = segments(soup(site_client.get(english.path).data))
+    untranslated = sorted(text for text in in_french & in_english if leftover(text))
+    assert untranslated == []
+
+
+def test_the_check_can_fail() -> None:
+    assert leftover("Make a donation")
+    assert not leftover("75013 Paris")
+    assert not leftover("Joseph Gligorov")

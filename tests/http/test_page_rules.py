@@ -1,0 +1,124 @@
+"""Every page, in every locale, follows the rules a screen-reader or keyboard user relies on."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+from flask.testing import FlaskClient
+
+from tests.pages import PAGES, SITE_NAME, PageRef, path_of, soup, text_of
+
+FOCUSABLE = "a[href], button, input, select, textarea, [tabindex]:not([tabindex='-1'])"
+NAMES = {"fr": "Français", "en": "English"}
+FOOTER_LEVEL = {"fr": "Accessibilité : non conforme", "en": "Accessibility: not compliant"}
+
+
+@pytest.fixture(params=PAGES, ids=str)
+def page(request: pytest.FixtureRequest, site_client: FlaskClient):
+    ref: PageRef = request.param
+    response = site_client.get(ref.path)
+    assert response.status_code == 200, ref.path
+    return ref, response, soup(response.data)
+
+
+def test_the_page_is_html_in_its_language(page) -> None:
+    ref, response, doc = page
+    assert response.mimetype == "text/html"
+    html = doc.find("html")
+    assert html["lang"] == ref.locale
+    assert html["dir"] == "ltr"
+
+
+def test_the_skip_link_comes_first_and_leads_to_main(page) -> None:
+    _, _, doc = page
+    first = doc.body.select_one(FOCUSABLE)
+    assert first["href"] == "#main"
+    target = doc.find(id="main")
+    assert target is not None
+    assert target.name == "main"
+
+
+def test_landmarks_are_all_there_once(page) -> None:
+    _, _, doc = page
+    assert len(doc.find_all("header", recursive=True)) == 1
+    assert len(doc.find_all("main")) == 1
+    assert len(doc.find_all("footer")) == 1
+    navs = doc.find_all("nav")
+    labels = [nav.get("aria-label") for nav in navs]
+    assert all(labels), "every nav needs a name to tell it apart"
+    assert len(set(labels)) == len(labels)
+
+
+def test_one_h1_and_a_title_naming_the_page_then_the_site(page) -> None:
+    ref, _, doc = page
+    h1s = doc.find_all("h1")
+    assert len(h1s) == 1
+    title = doc.title.get_text()
+    assert title.endswith(f" – {SITE_NAME}")
+    page_name = title.removesuffix(f" – {SITE_NAME}")
+    assert page_name.strip()
+    if ref.endpoint != "pages.home":
+        assert page_name == text_of(h1s[0])
+
+
+def test_ids_are_unique(page) -> None:
+    _, _, doc = page
+    ids = Counter(node["id"] for node in doc.find_all(id=True))
+    assert [name for name, count in ids.items() if count > 1] == []
+
+
+def test_main_menu_marks_where_the_visitor_is(page) -> None:
+    ref, _, doc = page
+    menu = doc.select_one("nav.main-nav")
+    current = menu.select("a[aria-current]")
+    section = ref.endpoint.split(".")[0]
+    if ref.endpoint in {"pages.home", "departments.index", "contacts.index", "donate.index"}:
+        assert [path_of(a["href"]) for a in current] == [ref.path]
+        assert current[0]["aria-current"] == "page"
+    elif section in {"departments", "contacts", "donate"}:
+        assert len(current) == 1
+        assert current[0]["aria-current"] == "true"
+    else:
+        assert current == []
+
+
+def test_hreflang_names_every_locale_and_x_default_with_absolute_urls(page) -> None:
+    ref, _, doc = page
+    links = {link["hreflang"]: link["href"] for link in doc.select("link[rel=alternate][hreflang]")}
+    assert set(links) == {"fr", "en", "x-default"}
+    assert all(url.startswith("http://localhost/") for url in links.values())
+    assert path_of(links[ref.locale]) == ref.path
+    canonical = doc.select_one("link[rel=canonical]")["href"]
+    assert path_of(canonical) == ref.path
+
+
+def test_language_switcher_names_each_language_in_itself(page) -> None:
+    ref, _, doc = page
+    switcher = doc.select_one("nav.languages")
+    current = switcher.select_one("[aria-current]")
+    assert current.name != "a"
+    assert current.get_text(strip=True) == NAMES[ref.locale]
+    assert current["lang"] == ref.locale
+    links = switcher.select("a")
+    assert {a.get_text(strip=True) for a in links} == {NAMES[c] for c in NAMES if c != ref.locale}
+    for link in links:
+        assert link["lang"] == link["hreflang"]
+        assert NAMES[link["hreflang"]] == link.get_text(strip=True)
+    assert not switcher.select("img")  # no flags
+
+
+def test_footer_states_the_compliance_level_and_links_the_statement(page) -> None:
+    ref, _, doc = page
+    footer = doc.find("footer")
+    level = [a for a in footer.select("a") if text_of(a) == FOOTER_LEVEL[ref.locale]]
+    assert len(level) == 1
+    statement = next(
+        p.path for p in PAGES if p.endpoint == "pages.accessibility" and p.locale == ref.locale
+    )
+    assert path_of(level[0]["href"]) == statement
+
+
+def test_content_pages_set_no_cookie(page) -> None:
+    _, response, _ = page
+    assert "Set-Cookie" not in response.headers

@@ -1,0 +1,78 @@
+"""Settings come from the environment; the signing key is made once and shared."""
+
+from __future__ import annotations
+
+import multiprocessing
+import stat
+from pathlib import Path
+
+import pytest
+
+from iuc_portal import create_app
+from iuc_portal.config import SECRET_KEY_FILE, ensure_secret_key, from_environ
+
+
+def test_defaults_are_safe() -> None:
+    settings = from_environ({})
+    assert settings["SECRET_KEY"] is None
+    assert settings["DATA_DIR"].endswith("var")
+    assert settings["PROXY_COUNT"] == 0
+    assert settings["RATELIMIT_ENABLED"] is True
+    assert settings["RATELIMIT_STORAGE_URI"] == "memory://"
+    assert settings["SHIPPED_LOCALES"] == ("fr", "en")
+
+
+def test_environment_variables_are_read() -> None:
+    settings = from_environ(
+        {
+            "IUC_SECRET_KEY": "k" * 40,
+            "IUC_DATA_DIR": "/srv/iuc",
+            "IUC_PROXY_COUNT": "2",
+            "IUC_RATELIMIT_ENABLED": "0",
+            "IUC_RATELIMIT_STORAGE_URL": "redis://localhost:6379",
+            "IUC_SMTP_URL": "smtp://mail:587?starttls=1",
+        }
+    )
+    assert settings["SECRET_KEY"] == "k" * 40
+    assert settings["DATA_DIR"] == "/srv/iuc"
+    assert settings["PROXY_COUNT"] == 2
+    assert settings["RATELIMIT_ENABLED"] is False
+    assert settings["RATELIMIT_STORAGE_URI"] == "redis://localhost:6379"
+    assert settings["SMTP_URL"] == "smtp://mail:587?starttls=1"
+
+
+def test_a_bad_number_is_reported_by_name() -> None:
+    with pytest.raises(ValueError, match="IUC_PROXY_COUNT must be a whole number"):
+        from_environ({"IUC_PROXY_COUNT": "two"})
+
+
+def test_without_a_key_one_is_created_privately_and_kept(tmp_path: Path) -> None:
+    first = create_app({"DATA_DIR": str(tmp_path)}).config["SECRET_KEY"]
+    second = create_app({"DATA_DIR": str(tmp_path)}).config["SECRET_KEY"]
+    assert first == second
+    assert len(first) >= 32
+    mode = stat.S_IMODE((tmp_path / SECRET_KEY_FILE).stat().st_mode)
+    assert mode == 0o600
+
+
+def _key_in_child(directory: str, barrier, results) -> None:
+    barrier.wait()
+    results.put(ensure_secret_key(Path(directory)))
+
+
+def test_workers_starting_together_agree_on_one_key(tmp_path: Path) -> None:
+    context = multiprocessing.get_context("fork")
+    count = 8
+    barrier = context.Barrier(count)
+    results = context.Queue()
+    workers = [
+        context.Process(target=_key_in_child, args=(str(tmp_path), barrier, results))
+        for _ in range(count)
+    ]
+    for worker in workers:
+        worker.start()
+    keys = {results.get(timeout=20) for _ in workers}
+    for worker in workers:
+        worker.join(timeout=20)
+    assert len(keys) == 1
+    assert [p.name for p in tmp_path.iterdir()] == [SECRET_KEY_FILE]  # no candidate left behind
