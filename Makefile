@@ -12,8 +12,8 @@ APP_STAMP := $(VENV)/.app-installed
 TEST_STAMP := $(VENV)/.test-installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test lint format bench browser-deps \
-	i18n-extract i18n-update i18n-compile i18n-init i18n-check
+.PHONY: help install run test lint format browser-deps \
+	i18n-extract i18n-update i18n-compile i18n-init
 
 help: ## List the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 16
@@ -66,7 +66,7 @@ i18n-extract: $(APP_STAMP) ## Collect strings from Python, templates and JSON in
 
 i18n-update: i18n-extract ## Merge messages.pot into every catalog
 	$(BIN)/pybabel update --input-file translations/messages.pot --output-dir translations \
-		--no-location --ignore-obsolete
+		--ignore-obsolete --no-fuzzy-matching
 
 i18n-compile: $(APP_STAMP) ## Compile every catalog and report statistics
 	$(BIN)/pybabel compile --statistics --directory translations

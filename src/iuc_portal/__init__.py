@@ -12,6 +12,7 @@ from . import assets, errors, i18n, routing, security
 from . import config as settings
 from .content import load_content
 from .paths import CONTENT_DIR, STATIC_DIR, TEMPLATES_DIR, TRANSLATIONS_DIR
+from . import views
 from .views import contacts, departments, donate, meta, pages
 
 
@@ -37,16 +38,18 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     i18n.init_app(app)
     routing.init_app(app, content)
 
-    # Outside the locale tree: language choice at /, robots, sitemap, health.
+    # What must answer without a language in the URL: / (which picks one),
+    # robots.txt, the sitemap, the favicon and the load balancer's health check.
     app.register_blueprint(meta.bp)
-    # Home and the pages the law asks for (accessibility, legal notice, privacy).
+    # Home, and the pages French law requires on every public site.
     app.register_blueprint(pages.bp)
-    # The medical departments, listed and one page each.
+    # How patients find the team that treats their cancer.
     app.register_blueprint(departments.bp)
-    # The directory of contacts.
+    # How to reach a team by phone, post or the contact form.
     app.register_blueprint(contacts.bp)
-    # Giving to the institute.
+    # Giving, with the tax reduction shown before the visitor commits.
     app.register_blueprint(donate.bp)
+    views.init_app(app)
 
     errors.init_app(app)
     security.init_app(app)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, make_response, render_template
+from flask import Flask, Response, g, make_response, render_template
 from flask_babel import lazy_gettext as _l
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException
 
 # Each page says what happened and what to do next, in the visitor's words.
 MESSAGES = {
@@ -30,9 +30,15 @@ MESSAGES = {
 }
 
 
+OTHER = (
+    _l("The request could not be completed"),
+    _l("The site could not do what your browser asked. Go back and try again."),
+)
+
+
 def render_error(error: HTTPException) -> Response:
-    code = error.code if error.code in MESSAGES else 500
-    title, message = MESSAGES[code]
+    code = error.code or 500
+    title, message = MESSAGES.get(code, OTHER)
     body = render_template(
         "pages/error.html", title=str(title), message=message, status=code, error=error
     )
@@ -41,11 +47,12 @@ def render_error(error: HTTPException) -> Response:
     for name, value in error.get_headers():
         if name.lower() != "content-type":
             response.headers[name] = value
+    if g.get("locale_negotiated"):
+        # Outside /fr/ and /en/ the language came from the visitor's headers.
+        response.vary.update(("Accept-Language", "Cookie"))
     return response
 
 
 def init_app(app: Flask) -> None:
-    for code in MESSAGES:
-        if code != 500:
-            app.register_error_handler(code, render_error)
-    app.register_error_handler(InternalServerError, render_error)
+    # One handler for every HTTP error, so none falls back to Werkzeug's English page.
+    app.register_error_handler(HTTPException, render_error)

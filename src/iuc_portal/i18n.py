@@ -18,7 +18,14 @@ import phonenumbers
 from babel import Locale, UnknownLocaleError, negotiate_locale
 from babel.messages.pofile import read_po
 from flask import Flask, current_app, g, request
-from flask_babel import Babel, format_date, format_decimal, format_percent, get_translations
+from flask_babel import (
+    Babel,
+    format_date,
+    format_decimal,
+    format_percent,
+    get_locale,
+    get_translations,
+)
 from markupsafe import Markup
 from werkzeug.datastructures import LanguageAccept
 
@@ -109,7 +116,10 @@ class Locales:
         # visitor's list in order of preference and tries each tag's base
         # language before the next tag.
         preferred = [tag.replace("-", "_") for tag, quality in accept if quality > 0 and tag != "*"]
-        return negotiate_locale(preferred, self.codes) or self.default
+        match = negotiate_locale(preferred, self.codes)
+        # Babel answers in the visitor's spelling ("FR"); URLs need ours ("fr").
+        ours = {code.lower(): code for code in self.codes}
+        return ours.get(match.lower(), self.default) if match else self.default
 
 
 def discover_locales(
@@ -153,6 +163,7 @@ def current_locale() -> str:
             g.locale = prefix
         else:
             g.locale = offered.negotiate(request.cookies.get(LANG_COOKIE), request.accept_languages)
+            g.locale_negotiated = True
     return g.locale
 
 
@@ -192,12 +203,19 @@ def content_text(text: str, plain: bool = False) -> str:
 
     In a preview locale a string not yet translated falls back to English; in
     running text it is wrapped in ``lang="en"`` so that screen readers switch
-    voice (WCAG 3.1.2). ``plain`` is for attributes and the title.
+    voice (WCAG 3.1.2). ``plain`` is for attributes and the title. Shipped
+    locales are complete (``make i18n-check`` fails otherwise), so they are
+    never wrapped.
     """
     translated = get_translations().gettext(text)
-    if plain or translated is not text or current_locale() == SOURCE_LOCALE:
+    if plain or translated is not text or not _in_preview():
         return translated
     return Markup('<span lang="{}">{}</span>').format(SOURCE_LOCALE, text)
+
+
+def _in_preview() -> bool:
+    code = str(get_locale())
+    return code in locales() and locales().get(code).preview
 
 
 def init_app(app: Flask) -> Locales:

@@ -78,3 +78,27 @@ def test_the_switcher_on_an_error_page_leads_home(site_client: FlaskClient) -> N
 def test_too_large_a_body_is_refused(site_client: FlaskClient) -> None:
     response = site_client.post("/en/", data="x" * (65 * 1024), content_type="text/plain")
     assert response.status_code == 413
+
+
+def test_a_negotiated_error_page_varies_on_the_headers_it_read(site_client: FlaskClient) -> None:
+    outside = site_client.get("/nowhere", headers={"Accept-Language": "EN"})
+    assert {"Accept-Language", "Cookie"} <= set(outside.vary)
+    inside = site_client.get("/en/nowhere")
+    assert "Accept-Language" not in inside.vary
+
+
+def test_an_unlisted_error_code_still_gets_a_localized_page(site_client: FlaskClient) -> None:
+    response = site_client.get("/static/css/site.css", headers={"Range": "bytes=999999-"})
+    assert response.status_code == 416
+    assert soup(response.data).find("html")["lang"] == "fr"
+
+
+def test_an_error_page_has_no_canonical_or_alternates(site_client: FlaskClient) -> None:
+    doc = soup(site_client.get("/en/departments/nowhere").data)
+    assert doc.select("link[rel=canonical], link[rel=alternate]") == []
+
+
+def test_head_requests_are_answered(site_client: FlaskClient) -> None:
+    response = site_client.head("/fr/services/pneumologie")
+    assert response.status_code == 200
+    assert response.data == b""

@@ -72,3 +72,20 @@ def test_the_site_map_page_links_every_page(site_client: FlaskClient) -> None:
         doc = soup(site_client.get(path).data)
         linked = {path_of(a["href"]) for a in doc.select("main a[href]")}
         assert linked == {page.path for page in PAGES if page.locale == locale}
+
+
+# Pages that are not for search engines or the crawl: each is reached only
+# after a form is sent.
+UNLISTED = {"donate.thanks", "contacts.thanks"}
+
+
+def test_every_page_the_app_routes_is_listed(site_app) -> None:
+    routed = {
+        rule.endpoint
+        for rule in site_app.url_map.iter_rules()
+        if "GET" in rule.methods
+        and rule.endpoint != "static"
+        and not rule.endpoint.startswith("meta.")
+    }
+    listed = {page.endpoint for page in PAGES}
+    assert routed - UNLISTED == listed

@@ -18,6 +18,7 @@ from .models import (
     SOURCE_LOCALE,
     Department,
     DepartmentsFile,
+    DonationSettings,
     Hospital,
     HospitalsFile,
     PeopleFile,
@@ -31,6 +32,7 @@ FILES: dict[str, type[BaseModel]] = {
     "hospitals.json": HospitalsFile,
     "departments.json": DepartmentsFile,
     "people.json": PeopleFile,
+    "donations.json": DonationSettings,
 }
 
 M = TypeVar("M", bound=BaseModel)
@@ -106,6 +108,7 @@ class Content:
     hospitals: Mapping[str, Hospital]
     departments: tuple[Department, ...]
     people: Mapping[str, Person]
+    donations: DonationSettings
     _departments_by_id: Mapping[str, Department] = field(repr=False, default_factory=dict)
 
     def department(self, department_id: str) -> Department:
@@ -169,6 +172,7 @@ def load_content(directory: Path) -> Content:
     hospital_list = parse_file(directory / "hospitals.json", HospitalsFile).hospitals
     departments = tuple(parse_file(directory / "departments.json", DepartmentsFile).departments)
     people_list = parse_file(directory / "people.json", PeopleFile).people
+    donations = parse_file(directory / "donations.json", DonationSettings)
     # Duplicates are checked on the lists, before dicts would hide them.
     _unique("hospitals.json", "hospitals[].id", ((h.id, h.id) for h in hospital_list))
     _unique("people.json", "people[].id", ((p.id, p.id) for p in people_list))
@@ -180,5 +184,6 @@ def load_content(directory: Path) -> Content:
         hospitals=hospitals,
         departments=departments,
         people=people,
+        donations=donations,
         _departments_by_id={department.id: department for department in departments},
     )

@@ -8,10 +8,18 @@ translator to see it in the catalog.
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Annotated, Literal
 
 import phonenumbers
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 ID_PATTERN = SLUG_PATTERN
@@ -192,3 +200,38 @@ class DepartmentsFile(Model):
 
 class PeopleFile(Model):
     people: list[Person]
+
+
+class Payment(Model):
+    """How a gift is paid. ``offline``: the team contacts the donor; nothing is charged online."""
+
+    provider: Literal["offline"] = "offline"
+    instructions: TextField | None = Field(
+        default=None, description="What a donor does next to pay a one-off gift."
+    )
+    cheque_payee: TextField | None = None
+    cheque_address: list[NonEmpty] | None = None
+
+
+class DonationSettings(Model):
+    beneficiary: TextField | None = Field(
+        default=None, description="Who receives gifts and issues the tax receipts."
+    )
+    eligible_reductions: list[Literal["individual", "company"]]
+    preset_amounts: list[int] = Field(min_length=1, max_length=6)
+    default_amount: int | None = None
+    min_amount: Decimal = Field(gt=0)
+    max_amount: Decimal
+    uses: list[TextField] = Field(min_length=1, description="What gifts fund, one item of a list.")
+    payment: Payment = Payment()
+
+    @model_validator(mode="after")
+    def _amounts_agree(self) -> DonationSettings:
+        if self.max_amount <= self.min_amount:
+            raise ValueError("max_amount must be larger than min_amount")
+        for value in self.preset_amounts:
+            if not self.min_amount <= value <= self.max_amount:
+                raise ValueError(f"preset amount {value} is outside min_amount..max_amount")
+        if self.default_amount is not None and self.default_amount not in self.preset_amounts:
+            raise ValueError("default_amount must be one of preset_amounts")
+        return self

@@ -27,7 +27,10 @@ bp = Blueprint("meta", __name__)
 @bp.get("/")
 def choose_language() -> Response:
     code = locales().negotiate(request.cookies.get(LANG_COOKIE), request.accept_languages)
-    response = redirect(url_for("pages.home", locale=code), code=302)
+    target = url_for("pages.home", locale=code)
+    if request.query_string:  # keep campaign parameters and the like
+        target += "?" + request.query_string.decode("latin-1")
+    response = redirect(target, code=302)
     response.headers["Vary"] = "Accept-Language, Cookie"
     return response
 

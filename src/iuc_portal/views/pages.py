@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint
 from flask_babel import gettext as _
 
-from iuc_portal.routing import all_pages, localized_route
+from iuc_portal.routing import localized_route
 
 from . import render_page, site_content
 
@@ -40,4 +40,4 @@ def privacy() -> str:
 
 @localized_route(bp, "sitemap")
 def sitemap() -> str:
-    return render_page("pages/sitemap.html", title=_("Site map"), pages=all_pages())
+    return render_page("pages/sitemap.html", title=_("Site map"))
