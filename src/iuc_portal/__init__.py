@@ -8,11 +8,12 @@ from typing import Any
 
 from flask import Flask
 
-from . import assets, errors, i18n, routing, security
+from . import assets, cli, errors, i18n, outbox, routing, security, views
 from . import config as settings
 from .content import load_content
+from .extensions import limiter
 from .paths import CONTENT_DIR, STATIC_DIR, TEMPLATES_DIR, TRANSLATIONS_DIR
-from . import views
+from .submissions import JsonlStore
 from .views import contacts, departments, donate, meta, pages
 
 
@@ -35,8 +36,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     content = load_content(Path(app.config["CONTENT_DIR"]))
     app.extensions["iuc_content"] = content
+    app.extensions["iuc_store"] = JsonlStore(Path(app.config["DATA_DIR"]))
     i18n.init_app(app)
     routing.init_app(app, content)
+    limiter.init_app(app)
 
     # What must answer without a language in the URL: / (which picks one),
     # robots.txt, the sitemap, the favicon and the load balancer's health check.
@@ -50,6 +53,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     # Giving, with the tax reduction shown before the visitor commits.
     app.register_blueprint(donate.bp)
     views.init_app(app)
+    outbox.register(app, donate.KIND, donate.compose_acknowledgement)
+    app.cli.add_command(cli.submissions_group("donations", donate.KIND, donate.FIELDS))
 
     errors.init_app(app)
     security.init_app(app)

@@ -61,6 +61,13 @@ def from_environ(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
         "PAGE_MAX_AGE": _int(env, "IUC_PAGE_MAX_AGE", 300),
         # Forms are small; anything larger is refused with a localized 413.
         "MAX_CONTENT_LENGTH": _int(env, "IUC_MAX_CONTENT_LENGTH", 64 * 1024),
+        # Submissions of a form per client address (Flask-Limiter syntax).
+        "FORM_RATE_LIMIT": env.get("IUC_FORM_RATE_LIMIT") or "10 per minute; 50 per hour",
+        "RATELIMIT_HEADERS_ENABLED": True,
+        # A form's token lives as long as the session, so a slow visitor is not
+        # turned away; an expired session gives the form back, filled.
+        "WTF_CSRF_TIME_LIMIT": None,
+        "SESSION_COOKIE_SAMESITE": "Lax",
     }
 
 

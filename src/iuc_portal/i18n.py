@@ -12,11 +12,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 import phonenumbers
 from babel import Locale, UnknownLocaleError, negotiate_locale
 from babel.messages.pofile import read_po
+from babel.numbers import format_percent as babel_format_percent
 from flask import Flask, current_app, g, request
 from flask_babel import (
     Babel,
@@ -28,6 +30,8 @@ from flask_babel import (
 )
 from markupsafe import Markup
 from werkzeug.datastructures import LanguageAccept
+
+from .money import format_money
 
 SOURCE_LOCALE = "en"
 LANG_COOKIE = "lang"
@@ -178,7 +182,7 @@ def current_locale_info() -> LocaleInfo:
 def format_phone(e164: str) -> str:
     number = phonenumbers.parse(e164, None)
     region = phonenumbers.region_code_for_number(number)
-    locale = Locale.parse(current_locale())
+    locale = Locale.parse(str(get_locale()))
     if locale.territory == region or (locale.territory is None and locale.language == "fr"):
         style = phonenumbers.PhoneNumberFormat.NATIONAL
     else:
@@ -218,6 +222,15 @@ def _in_preview() -> bool:
     return code in locales() and locales().get(code).preview
 
 
+def format_share(value: Decimal) -> str:
+    """A rate as a percentage, with its decimals: "0,5 %", "66 %"."""
+    return babel_format_percent(value, locale=str(get_locale()), decimal_quantization=False)
+
+
+def format_amount(value: Decimal) -> str:
+    return format_money(value, str(get_locale()))
+
+
 def init_app(app: Flask) -> Locales:
     translations_dir = Path(app.config["TRANSLATIONS_DIR"])
     offered = discover_locales(
@@ -236,6 +249,8 @@ def init_app(app: Flask) -> Locales:
     app.add_template_filter(format_number, "number")
     app.add_template_filter(format_long_date, "long_date")
     app.add_template_filter(format_percent, "percent")
+    app.add_template_filter(format_share, "share")
+    app.add_template_filter(format_amount, "money")
     app.add_template_global(current_locale_info, "locale_info")
     app.add_template_global(locales, "locales")
     return offered

@@ -74,7 +74,7 @@ class Page:
 
 def localized_route(
     bp: Blueprint,
-    section: str | None,
+    section: str | tuple[str, ...] | None,
     suffix: str = "",
     list_args: ArgsLister | None = None,
     **options: Any,
@@ -83,8 +83,10 @@ def localized_route(
 
     ``list_args`` names every set of view arguments the route serves (for the
     sitemap and the page crawl); it defaults to the single page without any.
-    ``section=None`` is the locale's home page.
+    ``section=None`` is the locale's home page; a tuple of sections nests them
+    (``("donate", "thanks")`` is ``/fr/faire-un-don/merci/``).
     """
+    sections = () if section is None else (section,) if isinstance(section, str) else section
 
     def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
         endpoint = options.pop("endpoint", view.__name__)
@@ -92,9 +94,9 @@ def localized_route(
         def register(state: BlueprintSetupState) -> None:
             content: Content = state.app.extensions["iuc_content"]
             for info in state.app.extensions["iuc_locales"]:
-                path = f"/{info.code}/"
-                if section is not None:
-                    path += f"{content.section_slug(section, info.code)}/"
+                path = f"/{info.code}/" + "".join(
+                    f"{content.section_slug(name, info.code)}/" for name in sections
+                )
                 state.add_url_rule(
                     path + suffix, endpoint, view, defaults={"locale": info.code}, **options
                 )

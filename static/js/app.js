@@ -14,3 +14,68 @@ document.addEventListener("click", (event) => {
     "lang=" + encodeURIComponent(link.dataset.rememberLang) +
     "; Path=/; Max-Age=31536000; SameSite=Lax" + secure;
 });
+
+// Donation amounts: typing an amount selects "Another amount"; choosing a
+// preset clears the typed amount, so what is shown is what is given. These
+// run in the capture phase, before htmx asks for a new estimate.
+document.addEventListener(
+  "input",
+  (event) => {
+    const amount = event.target;
+    if (!amount.matches("input[name=amount]") || !amount.form) {
+      return;
+    }
+    const other = amount.form.querySelector("input[name=preset][value=other]");
+    if (other && amount.value.trim() !== "") {
+      other.checked = true;
+    }
+  },
+  true,
+);
+document.addEventListener(
+  "change",
+  (event) => {
+    const preset = event.target;
+    if (!preset.matches("input[name=preset]") || preset.value === "other" || !preset.form) {
+      return;
+    }
+    const amount = preset.form.querySelector("input[name=amount]");
+    if (amount) {
+      amount.value = "";
+    }
+  },
+  true,
+);
+
+// Characters left in a field with a limit. The count is a polite live
+// region, updated once typing pauses so a screen reader is not interrupted
+// at every key.
+const countTimers = new WeakMap();
+document.addEventListener("input", (event) => {
+  const field = event.target;
+  const counter = field.dataset && document.getElementById(field.dataset.count || "");
+  if (!counter || !counter.dataset.template) {
+    return;
+  }
+  clearTimeout(countTimers.get(field));
+  countTimers.set(
+    field,
+    setTimeout(() => {
+      const left = Math.max(0, field.maxLength - field.value.length);
+      const number = new Intl.NumberFormat(document.documentElement.lang).format(left);
+      counter.textContent = counter.dataset.template.replace("{num}", number);
+    }, 700),
+  );
+});
+
+// When htmx cannot complete a form (rate limit, expired page, server error),
+// send the form the ordinary way: the visitor gets the full page explaining it.
+function resubmitForm(event) {
+  const detail = event.detail;
+  const form = detail.elt && detail.elt.closest && detail.elt.closest("form[data-hx-post]");
+  if (form && detail.requestConfig && detail.requestConfig.verb === "post") {
+    form.submit();
+  }
+}
+document.addEventListener("htmx:responseError", resubmitForm);
+document.addEventListener("htmx:sendError", resubmitForm);

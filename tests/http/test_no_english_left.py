@@ -48,13 +48,18 @@ def _marked_as_other_language(text, page_lang: str) -> bool:
     return owner is not None and owner["lang"] != page_lang
 
 
+def _country_name(text) -> bool:
+    """Country names come from CLDR, in the page's language; many read alike."""
+    return text.find_parent("select", attrs={"autocomplete": "country"}) is not None
+
+
 def segments(doc: BeautifulSoup) -> set[str]:
     """Every piece of text a visitor meets, except text marked with its own language."""
     page_lang = doc.find("html")["lang"]
     found = {
         " ".join(text.split())
         for text in doc.body.find_all(string=True)
-        if not _marked_as_other_language(text, page_lang)
+        if not _marked_as_other_language(text, page_lang) and not _country_name(text)
     }
     found.add(doc.title.get_text())
     found.update(tag["aria-label"] for tag in doc.select("[aria-label]"))

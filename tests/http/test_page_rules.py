@@ -15,23 +15,23 @@ FOOTER_LEVEL = {"fr": "Accessibilité : non conforme", "en": "Accessibility: not
 
 
 @pytest.fixture(params=PAGES, ids=str)
-def page(request: pytest.FixtureRequest, site_client: FlaskClient):
+def page_view(request: pytest.FixtureRequest, site_client: FlaskClient):
     ref: PageRef = request.param
     response = site_client.get(ref.path)
     assert response.status_code == 200, ref.path
     return ref, response, soup(response.data)
 
 
-def test_the_page_is_html_in_its_language(page) -> None:
-    ref, response, doc = page
+def test_the_page_is_html_in_its_language(page_view) -> None:
+    ref, response, doc = page_view
     assert response.mimetype == "text/html"
     html = doc.find("html")
     assert html["lang"] == ref.locale
     assert html["dir"] == "ltr"
 
 
-def test_the_skip_link_comes_first_and_leads_to_main(page) -> None:
-    _, _, doc = page
+def test_the_skip_link_comes_first_and_leads_to_main(page_view) -> None:
+    _, _, doc = page_view
     first = doc.body.select_one(FOCUSABLE)
     assert first["href"] == "#main"
     target = doc.find(id="main")
@@ -39,8 +39,8 @@ def test_the_skip_link_comes_first_and_leads_to_main(page) -> None:
     assert target.name == "main"
 
 
-def test_landmarks_are_all_there_once(page) -> None:
-    _, _, doc = page
+def test_landmarks_are_all_there_once(page_view) -> None:
+    _, _, doc = page_view
     assert len(doc.find_all("header", recursive=True)) == 1
     assert len(doc.find_all("main")) == 1
     assert len(doc.find_all("footer")) == 1
@@ -50,8 +50,8 @@ def test_landmarks_are_all_there_once(page) -> None:
     assert len(set(labels)) == len(labels)
 
 
-def test_one_h1_and_a_title_naming_the_page_then_the_site(page) -> None:
-    ref, _, doc = page
+def test_one_h1_and_a_title_naming_the_page_then_the_site(page_view) -> None:
+    ref, _, doc = page_view
     h1s = doc.find_all("h1")
     assert len(h1s) == 1
     title = doc.title.get_text()
@@ -62,14 +62,14 @@ def test_one_h1_and_a_title_naming_the_page_then_the_site(page) -> None:
         assert page_name == text_of(h1s[0])
 
 
-def test_ids_are_unique(page) -> None:
-    _, _, doc = page
+def test_ids_are_unique(page_view) -> None:
+    _, _, doc = page_view
     ids = Counter(node["id"] for node in doc.find_all(id=True))
     assert [name for name, count in ids.items() if count > 1] == []
 
 
-def test_main_menu_marks_where_the_visitor_is(page) -> None:
-    ref, _, doc = page
+def test_main_menu_marks_where_the_visitor_is(page_view) -> None:
+    ref, _, doc = page_view
     menu = doc.select_one("nav.main-nav")
     current = menu.select("a[aria-current]")
     section = ref.endpoint.split(".")[0]
@@ -83,8 +83,8 @@ def test_main_menu_marks_where_the_visitor_is(page) -> None:
         assert current == []
 
 
-def test_hreflang_names_every_locale_and_x_default_with_absolute_urls(page) -> None:
-    ref, _, doc = page
+def test_hreflang_names_every_locale_and_x_default_with_absolute_urls(page_view) -> None:
+    ref, _, doc = page_view
     links = {link["hreflang"]: link["href"] for link in doc.select("link[rel=alternate][hreflang]")}
     assert set(links) == {"fr", "en", "x-default"}
     assert all(url.startswith("http://localhost/") for url in links.values())
@@ -93,8 +93,8 @@ def test_hreflang_names_every_locale_and_x_default_with_absolute_urls(page) -> N
     assert path_of(canonical) == ref.path
 
 
-def test_language_switcher_names_each_language_in_itself(page) -> None:
-    ref, _, doc = page
+def test_language_switcher_names_each_language_in_itself(page_view) -> None:
+    ref, _, doc = page_view
     switcher = doc.select_one("nav.languages")
     current = switcher.select_one("[aria-current]")
     assert current.name != "a"
@@ -108,8 +108,8 @@ def test_language_switcher_names_each_language_in_itself(page) -> None:
     assert not switcher.select("img")  # no flags
 
 
-def test_footer_states_the_compliance_level_and_links_the_statement(page) -> None:
-    ref, _, doc = page
+def test_footer_states_the_compliance_level_and_links_the_statement(page_view) -> None:
+    ref, _, doc = page_view
     footer = doc.find("footer")
     level = [a for a in footer.select("a") if text_of(a) == FOOTER_LEVEL[ref.locale]]
     assert len(level) == 1
@@ -119,6 +119,12 @@ def test_footer_states_the_compliance_level_and_links_the_statement(page) -> Non
     assert path_of(level[0]["href"]) == statement
 
 
-def test_content_pages_set_no_cookie(page) -> None:
-    _, response, _ = page
-    assert "Set-Cookie" not in response.headers
+def test_content_pages_set_no_cookie(page_view) -> None:
+    """Only a page with a form needs a session (for its CSRF token)."""
+    _, response, doc = page_view
+    if doc.select("form[method=post]"):
+        cookie = response.headers["Set-Cookie"]
+        assert "HttpOnly" in cookie
+        assert "SameSite=Lax" in cookie
+    else:
+        assert "Set-Cookie" not in response.headers

@@ -4,9 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, current_app, render_template
+from flask import (
+    Flask,
+    Response,
+    current_app,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+)
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 
+from iuc_portal import donations
 from iuc_portal.content import Content
 
 # The main menu, and the pages every footer links to; the site map lists both.
@@ -28,10 +40,116 @@ def site_content() -> Content:
     return current_app.extensions["iuc_content"]
 
 
-def render_page(template: str, title: str, **context: Any) -> str:
-    """Render a page; ``title`` names it in ``<title>`` before the site's name."""
-    return render_template(template, title=title, **context)
+def page_title(title: str, form: Any = None) -> str:
+    """``<title>``: the page, then the site; "Error:" first when a form has errors."""
+    full = f"{title} – {site_content().site.short_name}"
+    if form is not None and getattr(form, "content_errors", None):
+        return _("Error: %(title)s", title=full)
+    return full
+
+
+def htmx_target() -> str | None:
+    """The id of the element an htmx request will swap, or None for a whole page.
+
+    A history-restore request (Back after an htmx swap) needs the whole page.
+    """
+    if request.headers.get("HX-Request") != "true":
+        return None
+    if request.headers.get("HX-History-Restore-Request") == "true":
+        return None
+    return request.headers.get("HX-Target", "")
+
+
+def render_page(
+    template: str, title: str, fragments: dict[str, str] | None = None, **context: Any
+) -> Response:
+    """Render a page, or for an htmx request one of its blocks.
+
+    ``fragments`` maps the id htmx swaps to the block of ``template`` that fills
+    it, so one view and one template serve both. A re-rendered form (a POST)
+    comes with the page's ``<title>``, which htmx applies, so "Error:" shows.
+    """
+    context["title"] = title
+    target = htmx_target()
+    block = (fragments or {}).get(target) if target is not None else None
+    if block:
+        body = render_block(template, block, context)
+        if request.method == "POST":
+            body = Markup("<title>{}</title>").format(page_title(title, context.get("form"))) + body
+    else:
+        body = render_template(template, **context)
+    response = make_response(body)
+    if fragments:
+        response.vary.add("HX-Request")
+    return response
+
+
+def render_block(template_name: str, block: str, context: dict[str, Any]) -> Markup:
+    """One block of a template, with the same context a full render would have.
+
+    Macros a block uses must be imported inside the block: the template's
+    top level does not run when a block is rendered alone.
+    """
+    app = current_app._get_current_object()
+    app.update_template_context(context)
+    template = app.jinja_env.get_template(template_name)
+    return Markup("".join(template.blocks[block](template.new_context(context))))
+
+
+def redirect_after_post(url: str) -> Response:
+    """Post/Redirect/Get: a 303 to a page that is safe to reload.
+
+    An htmx request is told to load that page whole (``HX-Redirect``), so the
+    visitor lands on a new page with its own title, as without JavaScript.
+    """
+    if htmx_target() is not None:
+        response = make_response("")
+        response.headers["HX-Redirect"] = url
+        return response
+    return redirect(url, code=303)
+
+
+REMEMBERED = 10  # confirmations a browser can reopen, per kind
+
+
+def remember_reference(kind: str, reference: str) -> None:
+    """Let this browser, and only it, see the confirmation of what it sent."""
+    references = [r for r in session.get(kind, []) if r != reference]
+    session[kind] = [*references, reference][-REMEMBERED:]
+
+
+def remembered(kind: str) -> list[str]:
+    return session.get(kind, [])
+
+
+def field_anchor(field: Any) -> str:
+    """Where an error summary link leads: the field, or a radio group's first option."""
+    return f"{field.id}-0" if field.type == "RadioField" else field.id
+
+
+def control_attributes(
+    field: Any, described: list[str], width: str | None = None, counter: int | None = None
+) -> dict[str, Any]:
+    """HTML attributes of a form control, beside those its validators add (required, maxlength)."""
+    attributes: dict[str, Any] = {"class": "field__control"}
+    if width:
+        attributes["class"] += f" field__control--{width}"
+    if described:
+        attributes["aria-describedby"] = " ".join(described)
+    if field.errors:
+        attributes["aria-invalid"] = "true"
+    if counter:
+        attributes["maxlength"] = counter
+        attributes["data-count"] = f"{field.id}-count"
+    return attributes
 
 
 def init_app(app: Flask) -> None:
-    app.jinja_env.globals.update(main_menu=MAIN_MENU, site_info_menu=SITE_INFO_MENU)
+    app.jinja_env.globals.update(
+        main_menu=MAIN_MENU,
+        site_info_menu=SITE_INFO_MENU,
+        page_title=page_title,
+        field_anchor=field_anchor,
+        control_attributes=control_attributes,
+        tax=donations,
+    )

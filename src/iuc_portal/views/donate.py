@@ -1,17 +1,146 @@
-"""Giving to the institute."""
+"""Giving: the donation form, its tax estimate, the confirmation and the donor's email."""
 
 from __future__ import annotations
 
-from flask import Blueprint
+import logging
+from decimal import Decimal
+from email.message import EmailMessage
+from typing import Any
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import force_locale
 from flask_babel import gettext as _
 
+from iuc_portal.donations import DonorType, Frequency, estimate
+from iuc_portal.extensions import form_rate_limit, limiter
+from iuc_portal.forms import submission_outcome
+from iuc_portal.forms.donation import DonationForm
+from iuc_portal.i18n import current_locale
+from iuc_portal.mail import compose
+from iuc_portal.outbox import outbox, smtp_settings
+from iuc_portal.payments import provider_for
 from iuc_portal.routing import localized_route
+from iuc_portal.submissions import Record, Store
 
-from . import render_page
+from . import redirect_after_post, remember_reference, remembered, render_page, site_content
 
+log = logging.getLogger(__name__)
 bp = Blueprint("donate", __name__)
 
+KIND = "donations"
+PREFIX = "DON"
+# The stored fields, in the order staff read them in an export.
+FIELDS = (
+    "frequency",
+    "donor_type",
+    "amount",
+    "title",
+    "given_name",
+    "family_name",
+    "email",
+    "address_line1",
+    "address_line2",
+    "postal_code",
+    "city",
+    "country",
+    "company_name",
+    "siren",
+    "in_memory_of",
+    "newsletter",
+)
+# htmx swaps: the estimate as the amount changes; the whole form on submit.
+FRAGMENTS = {"estimate": "estimate", "donation-form": "form"}
 
-@localized_route(bp, "donate")
-def index() -> str:
-    return render_page("pages/donate.html", title=_("Make a donation"))
+
+def store() -> Store:
+    return current_app.extensions["iuc_store"]
+
+
+def donate_page(form: DonationForm, expired: bool = False) -> Response:
+    return render_page(
+        "pages/donate.html",
+        title=_("Make a donation"),
+        fragments=FRAGMENTS,
+        form=form,
+        expired=expired,
+        estimate=form.estimate(),
+        settings=form.settings,
+    )
+
+
+@localized_route(bp, "donate", methods=["GET", "POST"])
+@limiter.limit(form_rate_limit, methods=["POST"])
+def index() -> Response:
+    settings = site_content().donations
+    if request.method == "GET":
+        # Query parameters pre-fill the choice of gift (and feed the estimate).
+        return donate_page(DonationForm(settings, formdata=request.args or None))
+    form = DonationForm(settings)
+    valid, expired = submission_outcome(form)
+    if not valid:
+        return donate_page(form, expired=expired)
+    saved = store().add(
+        KIND, PREFIX, current_locale(), form.record_data(), key=form.submission_key.data
+    )
+    if saved.created:
+        log.info("donation %s recorded", saved.record.reference)
+        outbox(KIND).deliver(smtp_settings(), only=[saved.record.id])
+    remember_reference(KIND, saved.record.reference)
+    return redirect_after_post(url_for("donate.thanks", reference=saved.record.reference))
+
+
+@localized_route(bp, ("donate", "thanks"), "<reference>", list_args=lambda content: [])
+def thanks(reference: str) -> Response:
+    """The confirmation: shown only to the browser that made the gift; safe to reload."""
+    if reference not in remembered(KIND):
+        abort(404)
+    record = store().find(KIND, reference)
+    if record is None:
+        abort(404)
+    return render_page(
+        "pages/donate_thanks.html", title=_("Thank you for your donation"), **summary(record)
+    )
+
+
+def summary(record: Record) -> dict[str, Any]:
+    """What the confirmation page and the donor's email say about a gift."""
+    data = record.data
+    gift = Decimal(data["amount"])
+    settings = site_content().donations
+    donor = DonorType(data["donor_type"])
+    frequency = Frequency(data["frequency"])
+    return {
+        "record": record,
+        "gift": gift,
+        "frequency": frequency,
+        "estimate": estimate(gift, donor, frequency)
+        if donor.value in settings.eligible_reductions
+        else None,
+        "next_step": provider_for(settings.payment).next_step(record),
+    }
+
+
+def compose_acknowledgement(record: Record) -> EmailMessage:
+    """The donor's acknowledgement, in the language they used on the site."""
+    config = current_app.config
+    with force_locale(record.locale):
+        context = summary(record)
+        subject = _("Your donation %(reference)s: thank you", reference=record.reference)
+        text = render_template("mail/donation.txt", **context)
+        html = render_template("mail/donation.html", subject=subject, **context)
+    return compose(
+        subject=subject,
+        sender=config["MAIL_FROM"],
+        to=record.data["email"],
+        text=text,
+        html=html,
+        language=record.locale,
+    )

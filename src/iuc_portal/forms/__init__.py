@@ -1,0 +1,102 @@
+"""Forms: a shared base with CSRF and a honeypot, and one module per form."""
+
+from __future__ import annotations
+
+import secrets
+from enum import Enum
+
+from flask import abort, current_app, session
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from itsdangerous import BadData, URLSafeTimedSerializer
+from wtforms import HiddenField, StringField
+from wtforms.validators import Regexp
+
+CSRF_FIELD = "csrf_token"
+
+
+class CsrfVerdict(Enum):
+    OK = "ok"
+    EXPIRED = "expired"  # our token, but the session that held it is gone
+    FORGED = "forged"  # missing, not signed by us, or not this session's
+
+
+def strip(value: str | None) -> str | None:
+    return value.strip() if isinstance(value, str) else value
+
+
+class SiteForm(FlaskForm):
+    """Every form of the site.
+
+    Messages come from the server in the visitor's language (templates render
+    forms with ``novalidate``). ``iuc_hp`` is a honeypot: hidden from people,
+    filled by robots.
+    """
+
+    iuc_hp = StringField()
+
+    def __init__(self, *args, **kwargs) -> None:
+        # Whether the session held a token must be read before the form makes one.
+        self.session_had_token = CSRF_FIELD in session
+        super().__init__(*args, **kwargs)
+
+    def csrf_verdict(self) -> CsrfVerdict:
+        """After ``validate()``: was the token good, merely expired, or forged?"""
+        if not self.meta.csrf or not self.csrf_token.errors:
+            return CsrfVerdict.OK
+        submitted = self.csrf_token.data
+        if submitted and not self.session_had_token and _signed_by_us(submitted):
+            return CsrfVerdict.EXPIRED
+        return CsrfVerdict.FORGED
+
+    def is_robot(self) -> bool:
+        return bool(self.iuc_hp.data)
+
+    @property
+    def content_errors(self) -> dict[str, list[str]]:
+        """Errors to show the visitor: CSRF is handled apart, the honeypot never shown."""
+        return {
+            name: messages
+            for name, messages in self.errors.items()
+            if name not in {CSRF_FIELD, "iuc_hp"}
+        }
+
+
+def _signed_by_us(token: str) -> bool:
+    secret = current_app.config.get("WTF_CSRF_SECRET_KEY") or current_app.secret_key
+    try:
+        URLSafeTimedSerializer(secret, salt="wtf-csrf-token").loads(token)
+    except BadData:
+        return False
+    return True
+
+
+def submission_outcome(form: SiteForm) -> tuple[bool, bool]:
+    """Validate a posted form: (valid, expired).
+
+    A forged or missing token, or a filled honeypot, ends the request with a
+    400 page and nothing is stored. An expired one gives the form back, filled,
+    with a fresh token, so a slow visitor loses nothing.
+    """
+    valid = form.validate()
+    if form.is_robot():
+        abort(400)
+    verdict = form.csrf_verdict()
+    if verdict is CsrfVerdict.FORGED:
+        abort(400)
+    return valid and verdict is CsrfVerdict.OK, verdict is CsrfVerdict.EXPIRED
+
+
+def new_submission_key() -> str:
+    return secrets.token_hex(16)
+
+
+class OnceField(HiddenField):
+    """A key carried by the form so that submitting it twice records it once."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(
+            validators=[Regexp(r"^[0-9a-f]{32}$", message=_l("Reload the page and try again."))],
+            default=new_submission_key,
+            **kwargs,
+        )

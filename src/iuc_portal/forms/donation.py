@@ -1,0 +1,293 @@
+"""The donation form."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from babel.numbers import format_decimal
+from email_validator import EmailNotValidError, validate_email
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from wtforms import (
+    BooleanField,
+    EmailField,
+    Field,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    StringField,
+)
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
+
+from iuc_portal.content.models import DonationSettings
+from iuc_portal.donations import DonorType, Estimate, Frequency, estimate
+from iuc_portal.money import AmountError, AmountProblem, format_money, parse_amount
+
+from . import OnceField, SiteForm, strip
+from .fields import country_choices, digits_only, siren_is_valid
+
+OTHER = "other"
+
+AMOUNT_MESSAGES = {
+    AmountProblem.EMPTY: _l("Choose an amount, or enter one in euros"),
+    AmountProblem.NOT_A_NUMBER: _l("Enter the amount in figures, like %(example)s"),
+    AmountProblem.NEGATIVE: _l("Enter the amount without a minus sign"),
+    AmountProblem.ZERO: _l("Enter an amount greater than zero"),
+    AmountProblem.TOO_MANY_DECIMALS: _l(
+        "Enter the amount with no more than 2 decimals, like %(example)s"
+    ),
+}
+
+
+def one_of(values: list[str], message: Any):
+    def check(form: SiteForm, field: Field) -> None:
+        if (field.data or "") not in values:
+            raise ValidationError(message)
+
+    return check
+
+
+def required_for_companies(message: Any):
+    def check(form: DonationForm, field: Field) -> None:
+        if form.donor_type.data == DonorType.COMPANY and not field.data:
+            raise ValidationError(message)
+
+    return check
+
+
+def _email(form: SiteForm, field: Field) -> None:
+    try:
+        field.data = validate_email(field.data or "", check_deliverability=False).normalized
+    except EmailNotValidError:
+        raise ValidationError(_l("Enter an email address like name@example.fr")) from None
+
+
+def _siren(form: DonationForm, field: Field) -> None:
+    if form.donor_type.data == DonorType.COMPANY and field.data and not siren_is_valid(field.data):
+        raise ValidationError(_l("Enter the 9-digit SIREN number of the company"))
+
+
+TEXT = {"filters": [strip]}
+
+
+class DonationForm(SiteForm):
+    frequency = RadioField(
+        _l("How often do you want to give?"),
+        choices=[
+            SelectChoice(Frequency.ONE_OFF, _l("Once")),
+            SelectChoice(Frequency.MONTHLY, _l("Every month")),
+        ],
+        default=Frequency.ONE_OFF,
+        validate_choice=False,
+        validators=[one_of(list(Frequency), _l("Choose how often you want to give"))],
+    )
+    donor_type = RadioField(
+        _l("Who is giving?"),
+        choices=[
+            SelectChoice(DonorType.INDIVIDUAL, _l("An individual")),
+            SelectChoice(DonorType.COMPANY, _l("A company")),
+        ],
+        default=DonorType.INDIVIDUAL,
+        validate_choice=False,
+        validators=[one_of(list(DonorType), _l("Choose who is giving"))],
+    )
+    preset = RadioField(_l("Amount"), validate_choice=False)
+    amount = StringField(
+        _l("Another amount, in euros"),
+        description=_l("If you enter an amount here, it replaces the amount chosen above."),
+        render_kw={"inputmode": "decimal", "autocomplete": "transaction-amount"},
+        **TEXT,
+    )
+    title = SelectField(
+        _l("Title (optional)"),
+        choices=[
+            SelectChoice("", _l("None")),
+            SelectChoice("ms", _l("Ms")),
+            SelectChoice("mr", _l("Mr")),
+        ],
+        validate_choice=False,
+        validators=[one_of(["", "ms", "mr"], _l("Choose a title from the list"))],
+        render_kw={"autocomplete": "honorific-prefix"},
+    )
+    given_name = StringField(
+        _l("Given name"),
+        validators=[
+            DataRequired(_l("Enter your given name")),
+            Length(max=100, message=_l("Enter no more than %(max)d characters")),
+        ],
+        render_kw={"autocomplete": "given-name"},
+        **TEXT,
+    )
+    family_name = StringField(
+        _l("Family name"),
+        validators=[
+            DataRequired(_l("Enter your family name")),
+            Length(max=100, message=_l("Enter no more than %(max)d characters")),
+        ],
+        render_kw={"autocomplete": "family-name"},
+        **TEXT,
+    )
+    email = EmailField(
+        _l("Email address"),
+        description=_l("We send the acknowledgement and the tax receipt to this address."),
+        validators=[DataRequired(_l("Enter your email address")), _email],
+        render_kw={"autocomplete": "email", "spellcheck": "false"},
+        **TEXT,
+    )
+    address_line1 = StringField(
+        _l("Address"),
+        validators=[
+            DataRequired(_l("Enter your address")),
+            Length(max=200, message=_l("Enter no more than %(max)d characters")),
+        ],
+        render_kw={"autocomplete": "address-line1"},
+        **TEXT,
+    )
+    address_line2 = StringField(
+        _l("Address, line 2 (optional)"),
+        validators=[
+            Optional(),
+            Length(max=200, message=_l("Enter no more than %(max)d characters")),
+        ],
+        render_kw={"autocomplete": "address-line2"},
+        **TEXT,
+    )
+    postal_code = StringField(
+        _l("Postcode"),
+        validators=[
+            DataRequired(_l("Enter your postcode")),
+            Length(max=20, message=_l("Enter no more than %(max)d characters")),
+        ],
+        render_kw={"autocomplete": "postal-code"},
+        **TEXT,
+    )
+    city = StringField(
+        _l("Town or city"),
+        validators=[
+            DataRequired(_l("Enter your town or city")),
+            Length(max=100, message=_l("Enter no more than %(max)d characters")),
+        ],
+        render_kw={"autocomplete": "address-level2"},
+        **TEXT,
+    )
+    country = SelectField(
+        _l("Country"),
+        default="FR",
+        validate_choice=False,
+        render_kw={"autocomplete": "country"},
+    )
+    company_name = StringField(
+        _l("Company name"),
+        validators=[
+            required_for_companies(_l("Enter the name of the company")),
+            Length(max=200, message=_l("Enter no more than %(max)d characters")),
+        ],
+        render_kw={"autocomplete": "organization"},
+        **TEXT,
+    )
+    siren = StringField(
+        _l("SIREN number"),
+        description=_l("9 digits, for the company's tax receipt."),
+        validators=[required_for_companies(_l("Enter the SIREN number of the company")), _siren],
+        filters=[digits_only],
+        render_kw={"inputmode": "numeric"},
+    )
+    in_memory_of = StringField(
+        _l("In memory of (optional)"),
+        description=_l("The name of the person you wish to honour with this gift."),
+        validators=[
+            Optional(),
+            Length(max=200, message=_l("Enter no more than %(max)d characters")),
+        ],
+        **TEXT,
+    )
+    newsletter = BooleanField(_l("Send me news of the institute by email"))
+    submission_key = OnceField()
+
+    def __init__(self, settings: DonationSettings, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.settings = settings
+        self.gift: Decimal | None = None
+        locale = str(get_locale())
+        presets = [str(value) for value in settings.preset_amounts]
+        self.preset.choices = [
+            SelectChoice(value, format_money(Decimal(value), locale)) for value in presets
+        ] + [SelectChoice(OTHER, _l("Another amount"))]
+        if not self.is_submitted() and self.preset.data is None:
+            self.preset.data = str(settings.default_amount)
+        self.country.choices = country_choices()
+        self.country.validators = [
+            one_of([c.value for c in self.country.choices], _l("Choose a country from the list"))
+        ]
+
+    def validate_preset(self, field: Field) -> None:
+        if field.data and field.data not in {choice.value for choice in field.choices}:
+            raise ValidationError(_l("Choose one of the amounts in the list"))
+
+    def validate_amount(self, field: Field) -> None:
+        """Work out the gift: an amount typed in wins over a preset."""
+        locale = str(get_locale())
+        presets = {str(value) for value in self.settings.preset_amounts}
+        if field.data:
+            try:
+                gift = parse_amount(field.data, locale)
+            except AmountError as error:
+                example = format_decimal(Decimal("25.50"), format="0.00", locale=locale)
+                message = AMOUNT_MESSAGES[error.problem] % {"example": example}
+                raise ValidationError(message) from None
+        elif self.preset.data in presets:
+            gift = Decimal(self.preset.data)
+        else:
+            raise ValidationError(AMOUNT_MESSAGES[AmountProblem.EMPTY])
+        bounds = {
+            "min": format_money(self.settings.min_amount, locale),
+            "max": format_money(self.settings.max_amount, locale),
+        }
+        if gift < self.settings.min_amount:
+            raise ValidationError(_l("Enter at least %(min)s", **bounds))
+        if gift > self.settings.max_amount:
+            raise ValidationError(
+                _l("Enter no more than %(max)s; for a larger gift, please contact us", **bounds)
+            )
+        self.gift = gift
+
+    def estimate(self) -> Estimate | None:
+        """The net cost of what is in the form now, when it can be worked out."""
+        gift = self.gift
+        if gift is None:
+            try:
+                self.validate_amount(self.amount)
+            except ValidationError:
+                return None
+            gift = self.gift
+        try:
+            donor = DonorType(self.donor_type.data)
+            frequency = Frequency(self.frequency.data)
+        except ValueError:
+            return None
+        if donor.value not in self.settings.eligible_reductions:
+            return None
+        return estimate(gift, donor, frequency)
+
+    def record_data(self) -> dict[str, Any]:
+        """The validated fields as they are stored; amounts as exact strings."""
+        company = self.donor_type.data == DonorType.COMPANY
+        return {
+            "frequency": self.frequency.data,
+            "donor_type": self.donor_type.data,
+            "amount": str(self.gift),
+            "title": self.title.data or None,
+            "given_name": self.given_name.data,
+            "family_name": self.family_name.data,
+            "email": self.email.data,
+            "address_line1": self.address_line1.data,
+            "address_line2": self.address_line2.data or None,
+            "postal_code": self.postal_code.data,
+            "city": self.city.data,
+            "country": self.country.data,
+            "company_name": self.company_name.data if company else None,
+            "siren": self.siren.data if company else None,
+            "in_memory_of": self.in_memory_of.data or None,
+            "newsletter": bool(self.newsletter.data),
+        }

@@ -1,0 +1,59 @@
+"""Choices and checks shared by several forms."""
+
+from __future__ import annotations
+
+import unicodedata
+from functools import cache
+
+from babel import Locale
+from flask_babel import get_locale
+from wtforms import SelectChoice, ValidationError
+
+# Territory codes Babel knows that are not countries one lives in.
+_NOT_COUNTRIES = {"EU", "EZ", "UN", "QO", "XA", "XB", "ZZ"}
+
+
+def _sort_key(name: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", name)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+@cache
+def _countries(locale: str) -> tuple[tuple[str, str], ...]:
+    names = Locale.parse(locale).territories
+    countries = [
+        (code, name)
+        for code, name in names.items()
+        if len(code) == 2 and code.isalpha() and code not in _NOT_COUNTRIES
+    ]
+    return tuple(sorted(countries, key=lambda item: _sort_key(item[1])))
+
+
+def country_choices() -> list[SelectChoice]:
+    """Every country, named and sorted in the page's language."""
+    return [SelectChoice(code, name) for code, name in _countries(str(get_locale()))]
+
+
+def siren_is_valid(value: str) -> bool:
+    """A SIREN is nine digits whose Luhn checksum is zero."""
+    if len(value) != 9 or not value.isdigit():
+        return False
+    total = 0
+    for position, digit in enumerate(int(c) for c in reversed(value)):
+        if position % 2:
+            digit *= 2
+            digit -= 9 if digit > 9 else 0
+        total += digit
+    return total % 10 == 0
+
+
+def digits_only(value: str | None) -> str | None:
+    """Drop the spaces people type inside numbers ("732 829 320")."""
+    if not isinstance(value, str):
+        return value
+    return "".join(value.split())
+
+
+def require(condition: bool, message: str) -> None:
+    if not condition:
+        raise ValidationError(message)

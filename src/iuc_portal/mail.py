@@ -1,0 +1,86 @@
+"""Outgoing mail: SMTP settings from one URL, and sending with a short timeout."""
+
+from __future__ import annotations
+
+import smtplib
+import ssl
+from dataclasses import dataclass
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+from urllib.parse import parse_qs, unquote, urlsplit
+
+DEFAULT_TIMEOUT = 5.0  # seconds: a visitor never waits long on a slow server
+
+# What counts as "the mail could not be sent now; try again later".
+SEND_ERRORS = (OSError, smtplib.SMTPException)
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    host: str
+    port: int
+    username: str | None = None
+    password: str | None = None
+    starttls: bool = False
+    implicit_tls: bool = False
+    timeout: float = DEFAULT_TIMEOUT
+
+    @classmethod
+    def from_url(cls, url: str) -> SmtpSettings:
+        """``smtp://user:pass@host:587?starttls=1&timeout=5`` or ``smtps://host:465``."""
+        parts = urlsplit(url)
+        if parts.scheme not in {"smtp", "smtps"} or not parts.hostname:
+            raise ValueError("IUC_SMTP_URL must look like smtp://user:password@host:587?starttls=1")
+        query = {key: values[-1] for key, values in parse_qs(parts.query).items()}
+        implicit_tls = parts.scheme == "smtps"
+        return cls(
+            host=parts.hostname,
+            port=parts.port or (465 if implicit_tls else 25),
+            username=unquote(parts.username) if parts.username else None,
+            password=unquote(parts.password) if parts.password else None,
+            starttls=query.get("starttls", "0").lower() in {"1", "true", "yes"},
+            implicit_tls=implicit_tls,
+            timeout=float(query.get("timeout", DEFAULT_TIMEOUT)),
+        )
+
+
+def compose(
+    *,
+    subject: str,
+    sender: str,
+    to: str,
+    text: str,
+    html: str,
+    language: str,
+    reply_to: str | None = None,
+) -> EmailMessage:
+    """A multipart text + HTML message in one language."""
+    message = EmailMessage()
+    message["Subject"] = subject
+    message["From"] = sender
+    message["To"] = to
+    if reply_to:
+        message["Reply-To"] = reply_to
+    message["Date"] = formatdate(localtime=False)
+    message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or None)
+    message["Content-Language"] = language
+    message.set_content(text)
+    message.add_alternative(html, subtype="html")
+    return message
+
+
+def send(message: EmailMessage, settings: SmtpSettings) -> None:
+    """Hand the message to the SMTP server, or raise one of ``SEND_ERRORS``."""
+    context = ssl.create_default_context()
+    if settings.implicit_tls:
+        client: smtplib.SMTP = smtplib.SMTP_SSL(
+            settings.host, settings.port, timeout=settings.timeout, context=context
+        )
+    else:
+        client = smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout)
+    with client:
+        if settings.starttls:
+            client.starttls(context=context)
+        if settings.username:
+            client.login(settings.username, settings.password or "")
+        client.send_message(message)
