@@ -12,7 +12,7 @@ APP_STAMP := $(VENV)/.app-installed
 TEST_STAMP := $(VENV)/.test-installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test lint format browser-deps \
+.PHONY: help install run test lint format bench browser-deps \
 	i18n-extract i18n-update i18n-compile i18n-init
 
 help: ## List the targets
@@ -55,6 +55,9 @@ format: $(TEST_STAMP) ## Format the code with ruff
 
 test: install $(TEST_STAMP) browser-deps lint ## Everything the tests need, then the whole suite
 	$(BIN)/pytest
+
+bench: install ## Benchmarks: ratios and checks measured in one run
+	$(BIN)/python bench/donations.py
 
 # Catalog chores. LOCALE, not LANG: make passes command-line variables to
 # every recipe, and LANG would change the locale of every tool it runs.

@@ -44,3 +44,6 @@ def site_app(tmp_path_factory: pytest.TempPathFactory) -> Flask:
 @pytest.fixture
 def site_client(site_app: Flask) -> FlaskClient:
     return site_app.test_client()
+
+
+pytest_plugins = ["tests.smtp"]

@@ -94,7 +94,7 @@ def submissions_group(name: str, kind: str, fields: Sequence[str]) -> AppGroup:
     def purge(before: dt.datetime) -> None:
         """Remove submissions older than the retention period."""
         removed = _store().purge(kind, before.replace(tzinfo=dt.UTC))
-        click.echo(f"{removed} {name} removed")
+        click.echo(f"{name}: {removed} removed")
 
     @group.command("deliver")
     def deliver() -> None:

@@ -63,9 +63,10 @@ def compose(
         message["Reply-To"] = reply_to
     message["Date"] = formatdate(localtime=False)
     message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or None)
-    message["Content-Language"] = language
     message.set_content(text)
     message.add_alternative(html, subtype="html")
+    # After the body: setting content clears every Content-* header.
+    message["Content-Language"] = language
     return message
 
 

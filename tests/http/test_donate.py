@@ -1,0 +1,342 @@
+"""Giving without JavaScript, in both languages; every mistake gives its message."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from tests.forms import DONATION, errors_of, hidden_fields, submit
+from tests.pages import soup, text_of
+
+PAGES = {"fr": "/fr/faire-un-don/", "en": "/en/donate/"}
+
+
+def stored(data_dir: Path) -> list[dict]:
+    path = data_dir / "donations.jsonl"
+    return [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
+
+
+def test_the_page_explains_and_shows_the_form(client: FlaskClient) -> None:
+    doc = soup(client.get("/en/donate/").data)
+    main = text_of(doc.find("main"))
+    assert "To be supplied by the publisher." in main  # the beneficiary is not in the facts
+    assert "Cerfa no. 11580" in main
+    form = doc.select_one("form#donation-form")
+    assert form["method"] == "post"
+    assert form.has_attr("novalidate")
+    assert form.select_one("input[name=amount]")["inputmode"] == "decimal"
+    legends = [text_of(legend) for legend in form.select("fieldset > legend")]
+    assert legends[:3] == ["How often do you want to give?", "Who is giving?", "Amount"]
+    autocomplete = {i["name"]: i.get("autocomplete") for i in form.select("input, select")}
+    assert autocomplete["given_name"] == "given-name"
+    assert autocomplete["family_name"] == "family-name"
+    assert autocomplete["email"] == "email"
+    assert autocomplete["address_line1"] == "address-line1"
+    assert autocomplete["postal_code"] == "postal-code"
+    assert autocomplete["country"] == "country"
+    assert autocomplete["company_name"] == "organization"
+    assert autocomplete["title"] == "honorific-prefix"
+    newsletter = form.select_one("input[name=newsletter]")
+    assert newsletter["type"] == "checkbox"
+    assert not newsletter.has_attr("checked")
+    assert "Personal data and cookies" in text_of(form)  # the notice beside the button
+    assert not form.select("input[type=checkbox][required]")  # no consent box
+
+
+@pytest.mark.parametrize("locale", ["fr", "en"])
+def test_the_whole_journey_without_javascript(
+    client: FlaskClient, data_dir: Path, locale: str
+) -> None:
+    data = {**DONATION, "frequency": "monthly", "preset": "other"}
+    data["amount"] = "25,50" if locale == "fr" else "25.50"
+    response = submit(client, PAGES[locale], "donation-form", data)
+    assert response.status_code == 303
+    thanks = response.headers["Location"]
+    [record] = stored(data_dir)
+    assert record["locale"] == locale
+    assert record["data"]["amount"] == "25.50"
+    assert record["data"]["frequency"] == "monthly"
+    assert record["reference"] in thanks
+    page = client.get(thanks)
+    assert page.status_code == 200
+    main = text_of(soup(page.data).find("main"))
+    assert record["reference"] in main
+    if locale == "fr":
+        assert "25,50 €" in main
+        assert "Chaque mois" in main
+        assert "8,67 € par mois, 104,04 € par an" in main
+        assert "mandat de prélèvement" in main
+    else:
+        assert "€25.50" in main
+        assert "Every month" in main
+        assert "€8.67 a month, €104.04 a year" in main
+        assert "direct-debit mandate" in main
+    assert client.get(thanks).status_code == 200  # safe to reload
+
+
+def test_a_confirmation_is_only_for_the_browser_that_gave(app: Flask, client: FlaskClient) -> None:
+    thanks = submit(client, "/en/donate/", "donation-form", DONATION).headers["Location"]
+    assert app.test_client().get(thanks).status_code == 404
+    assert client.get(thanks.replace(thanks[-4:], "ZZZZ")).status_code == 404
+
+
+def test_a_one_off_gift_says_the_team_will_write(client: FlaskClient) -> None:
+    thanks = submit(client, "/en/donate/", "donation-form", DONATION).headers["Location"]
+    main = text_of(soup(client.get(thanks).data).find("main"))
+    assert "Our team will email you to explain how to pay your gift." in main
+    assert "€17" in main  # 50 after the 66 % reduction
+
+
+AMOUNT_CASES = [
+    ("en", {"preset": "other", "amount": ""}, "Choose an amount, or enter one in euros"),
+    ("en", {"amount": "abc"}, "Enter the amount in figures, like 25.50"),
+    ("fr", {"amount": "abc"}, "Saisissez le montant en chiffres, par exemple 25,50"),
+    ("en", {"amount": "25,50"}, "Enter the amount in figures, like 25.50"),
+    ("en", {"amount": "0"}, "Enter an amount greater than zero"),
+    ("fr", {"amount": "0,00"}, "Saisissez un montant supérieur à zéro"),
+    ("en", {"amount": "-10"}, "Enter the amount without a minus sign"),
+    ("en", {"amount": "10.505"}, "Enter the amount with no more than 2 decimals, like 25.50"),
+    ("en", {"amount": "4.99"}, "Enter at least €5"),
+    ("fr", {"amount": "4,99"}, "Saisissez au moins 5 €"),
+    (
+        "en",
+        {"amount": "100000.01"},
+        "Enter no more than €100,000; for a larger gift, please contact us",
+    ),
+    ("en", {"preset": "77"}, "Choose one of the amounts in the list"),
+]
+FIELD_CASES = [
+    ("en", {"given_name": "  "}, "Enter your given name"),
+    ("fr", {"family_name": ""}, "Saisissez votre nom"),
+    ("en", {"email": "ada@"}, "Enter an email address like name@example.fr"),
+    ("en", {"email": ""}, "Enter your email address"),
+    ("en", {"address_line1": ""}, "Enter your address"),
+    ("en", {"postal_code": ""}, "Enter your postcode"),
+    ("en", {"city": ""}, "Enter your town or city"),
+    ("en", {"country": "XX"}, "Choose a country from the list"),
+    ("en", {"title": "dr"}, "Choose a title from the list"),
+    ("en", {"frequency": "weekly"}, "Choose how often you want to give"),
+    ("en", {"donor_type": "robot"}, "Choose who is giving"),
+    ("en", {"given_name": "x" * 101}, "Enter no more than 100 characters"),
+    ("en", {"donor_type": "company"}, "Enter the name of the company"),
+    (
+        "en",
+        {"donor_type": "company", "company_name": "Acme"},
+        "Enter the SIREN number of the company",
+    ),
+    (
+        "en",
+        {"donor_type": "company", "company_name": "Acme", "siren": "123 456 789"},
+        "Enter the 9-digit SIREN number of the company",
+    ),
+    (
+        "fr",
+        {"donor_type": "company", "company_name": "Acme", "siren": "12345"},
+        "Saisissez le numéro SIREN à 9 chiffres de l’entreprise",
+    ),
+]
+
+
+@pytest.mark.parametrize(("locale", "change", "message"), AMOUNT_CASES + FIELD_CASES)
+def test_each_mistake_has_its_message_and_nothing_is_stored(
+    client: FlaskClient, data_dir: Path, locale: str, change: dict, message: str
+) -> None:
+    data = {**DONATION, **change}
+    response = submit(client, PAGES[locale], "donation-form", data)
+    assert response.status_code == 200
+    assert message in errors_of(response)
+    doc = soup(response.data)
+    assert doc.title.get_text().startswith("Error: " if locale == "en" else "Erreur\u00a0: ")
+    summary = doc.select_one(".error-summary")
+    assert summary.has_attr("autofocus")
+    assert summary["tabindex"] == "-1"
+    [link] = [a for a in summary.select("a") if text_of(a) == message]
+    target = doc.find(id=link["href"][1:])
+    assert target is not None
+    assert target.name in {"input", "select", "textarea"}
+    assert stored(data_dir) == []
+
+
+def test_a_field_with_an_error_is_described_by_it(client: FlaskClient) -> None:
+    response = submit(client, "/en/donate/", "donation-form", {**DONATION, "email": "nope"})
+    email = soup(response.data).select_one("input[name=email]")
+    assert email["aria-invalid"] == "true"
+    error_id = email["aria-describedby"].split()[-1]
+    assert text_of(soup(response.data).find(id=error_id)).endswith(
+        "Enter an email address like name@example.fr"
+    )
+
+
+def test_everything_typed_is_kept_after_an_error(client: FlaskClient) -> None:
+    data = {**DONATION, "email": "nope", "in_memory_of": "Marie Curie", "amount": "42",
+            "donor_type": "company", "company_name": "Acme", "siren": "732829320"}  # fmt: skip
+    doc = soup(submit(client, "/en/donate/", "donation-form", data).data)
+    form = doc.select_one("form#donation-form")
+    for name in ("given_name", "family_name", "email", "in_memory_of", "amount", "company_name"):
+        assert form.select_one(f"input[name={name}]")["value"] == data[name]
+    assert form.select_one("input[name=donor_type][value=company]").has_attr("checked")
+    assert form.select_one("select[name=title] option[value=ms]").has_attr("selected")
+
+
+def test_a_valid_company_gift_is_stored_with_its_siren(client: FlaskClient, data_dir: Path) -> None:
+    data = {**DONATION, "donor_type": "company", "company_name": "Acme", "siren": "732 829 320"}
+    assert submit(client, "/en/donate/", "donation-form", data).status_code == 303
+    [record] = stored(data_dir)
+    assert record["data"]["siren"] == "732829320"
+    assert record["data"]["company_name"] == "Acme"
+
+
+def test_the_estimate_is_computed_on_the_server_without_javascript(client: FlaskClient) -> None:
+    doc = soup(client.get("/fr/faire-un-don/").data)
+    assert "un don de 50 € vous revient à 17 €" in text_of(doc.select_one("#estimate"))
+    prefilled = soup(client.get("/en/donate/?amount=100&donor_type=company").data)
+    assert "a gift of €100 costs your company €40" in text_of(prefilled.select_one("#estimate"))
+    estimate = text_of(
+        soup(submit(client, "/en/donate/", "donation-form", {**DONATION, "email": ""}).data)
+        .select_one("#estimate")
+    )  # fmt: skip
+    assert "costs you €17 after the 66% reduction in income tax, within 20% of your" in estimate
+
+
+def test_a_double_submit_records_the_gift_once(client: FlaskClient, data_dir: Path) -> None:
+    hidden = hidden_fields(client.get("/en/donate/"), "donation-form")
+    first = client.post("/en/donate/", data={**hidden, **DONATION})
+    second = client.post("/en/donate/", data={**hidden, **DONATION})
+    assert first.status_code == second.status_code == 303
+    assert first.headers["Location"] == second.headers["Location"]
+    assert len(stored(data_dir)) == 1
+
+
+def test_a_missing_token_is_refused_in_the_visitors_language(
+    client: FlaskClient, data_dir: Path
+) -> None:
+    hidden = hidden_fields(client.get("/fr/faire-un-don/"), "donation-form")
+    del hidden["csrf_token"]
+    response = client.post("/fr/faire-un-don/", data={**hidden, **DONATION})
+    assert response.status_code == 400
+    assert text_of(soup(response.data).find("h1")) == "Requête incorrecte"
+    assert stored(data_dir) == []
+
+
+def test_a_forged_token_is_refused(client: FlaskClient, data_dir: Path) -> None:
+    hidden = hidden_fields(client.get("/en/donate/"), "donation-form")
+    hidden["csrf_token"] = "forged." + hidden["csrf_token"][7:]
+    assert client.post("/en/donate/", data={**hidden, **DONATION}).status_code == 400
+    # A token of another visitor's session is refused too.
+    other = hidden_fields(FlaskClient(client.application).get("/en/donate/"), "donation-form")
+    response = client.post(
+        "/en/donate/", data={**hidden, **DONATION, "csrf_token": other["csrf_token"]}
+    )
+    assert response.status_code == 400
+    assert stored(data_dir) == []
+
+
+def test_an_expired_session_gives_the_form_back_filled_with_a_fresh_token(
+    client: FlaskClient, data_dir: Path
+) -> None:
+    hidden = hidden_fields(client.get("/en/donate/"), "donation-form")
+    client.delete_cookie("session")  # the browser was closed and reopened
+    response = client.post("/en/donate/", data={**hidden, **DONATION})
+    assert response.status_code == 200
+    doc = soup(response.data)
+    assert "the form had expired" in text_of(doc.select_one(".error-summary"))
+    assert doc.select_one("input[name=given_name]")["value"] == "Ada"
+    fresh = hidden_fields(response, "donation-form")
+    assert fresh["csrf_token"] != hidden["csrf_token"]
+    assert stored(data_dir) == []
+    again = client.post("/en/donate/", data={**fresh, **DONATION})
+    assert again.status_code == 303
+    assert len(stored(data_dir)) == 1
+
+
+def test_the_honeypot_stores_nothing(client: FlaskClient, data_dir: Path) -> None:
+    response = submit(client, "/en/donate/", "donation-form", {**DONATION, "iuc_hp": "http://spam"})
+    assert response.status_code == 400
+    assert stored(data_dir) == []
+
+
+HX = {"HX-Request": "true", "HX-Target": "donation-form"}
+
+
+def test_htmx_gets_the_form_fragment_with_its_title(client: FlaskClient, data_dir: Path) -> None:
+    response = submit(client, "/en/donate/", "donation-form", {**DONATION, "email": ""}, headers=HX)
+    body = response.get_data(as_text=True)
+    assert body.startswith("<title>Error: Make a donation – ")
+    assert "<html" not in body
+    assert "<form" in body
+    assert 'class="error-summary"' in body
+    assert "HX-Request" in response.vary
+    assert stored(data_dir) == []
+
+
+def test_htmx_success_loads_the_confirmation_page(client: FlaskClient, data_dir: Path) -> None:
+    response = submit(client, "/en/donate/", "donation-form", DONATION, headers=HX)
+    assert response.status_code == 200
+    assert "/en/donate/thank-you/DON-" in response.headers["HX-Redirect"]
+    assert len(stored(data_dir)) == 1
+
+
+def test_htmx_estimate_fragment_and_full_page_otherwise(client: FlaskClient) -> None:
+    query = "/fr/faire-un-don/?preset=other&amount=20&frequency=monthly&donor_type=individual"
+    fragment = client.get(query, headers={"HX-Request": "true", "HX-Target": "estimate"})
+    text = " ".join(fragment.get_data(as_text=True).split())
+    assert "<form" not in text
+    assert "<title>" not in text
+    assert "un don mensuel de 20 € vous revient à 6,80 € par mois" in text
+    assert "81,60 € par an pour 240 € donnés" in text
+    assert "HX-Request" in fragment.vary
+    full = client.get(query)
+    assert "<html" in full.get_data(as_text=True)
+    restore = client.get(
+        query, headers={"HX-Request": "true", "HX-History-Restore-Request": "true"}
+    )
+    assert "<html" in restore.get_data(as_text=True)
+
+
+def test_too_many_submissions_get_a_localized_429(data_dir: Path) -> None:
+    from iuc_portal import create_app
+
+    app = create_app(
+        {"DATA_DIR": str(data_dir), "SECRET_KEY": "k" * 40, "FORM_RATE_LIMIT": "2 per minute"}
+    )
+    client = app.test_client()
+    codes = [
+        submit(client, "/fr/faire-un-don/", "donation-form", {**DONATION, "email": ""}).status_code
+        for _ in range(3)
+    ]
+    assert codes == [200, 200, 429]
+    response = submit(client, "/fr/faire-un-don/", "donation-form", DONATION)
+    assert text_of(soup(response.data).find("h1")) == "Trop de tentatives"
+    assert "Retry-After" in response.headers
+    assert client.get("/fr/faire-un-don/").status_code == 200  # reading is not limited
+
+
+def test_rate_limiting_can_be_switched_off(data_dir: Path) -> None:
+    from iuc_portal import create_app
+
+    app = create_app(
+        {
+            "DATA_DIR": str(data_dir),
+            "SECRET_KEY": "k" * 40,
+            "FORM_RATE_LIMIT": "1 per minute",
+            "RATELIMIT_ENABLED": False,
+        }
+    )
+    client = app.test_client()
+    for _ in range(3):
+        assert (
+            submit(client, "/en/donate/", "donation-form", {**DONATION, "email": ""}).status_code
+            == 200
+        )
+
+
+def test_an_oversized_body_is_refused_in_the_visitors_language(client: FlaskClient) -> None:
+    response = submit(
+        client, "/fr/faire-un-don/", "donation-form", {**DONATION, "in_memory_of": "x" * 70000}
+    )
+    assert response.status_code == 413
+    assert text_of(soup(response.data).find("h1")) == "Trop de données"
