@@ -60,11 +60,11 @@ def test_purge_before_a_date(app: Flask, client: FlaskClient, data_dir: Path) ->
     give(client)
     runner = app.test_cli_runner()
     assert (
-        "0 donations removed"
+        "donations: 0 removed"
         in runner.invoke(args=["donations", "purge", "--before", "2000-01-01"]).output
     )
     assert (
-        "1 donations removed"
+        "donations: 1 removed"
         in runner.invoke(args=["donations", "purge", "--before", "2999-01-01"]).output
     )
     assert (data_dir / "donations.jsonl").read_text() == ""
