@@ -54,7 +54,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(donate.bp)
     views.init_app(app)
     outbox.register(app, donate.KIND, donate.compose_acknowledgement)
+    outbox.register(app, contacts.KIND, contacts.compose_message)
     app.cli.add_command(cli.submissions_group("donations", donate.KIND, donate.FIELDS))
+    app.cli.add_command(cli.submissions_group("messages", contacts.KIND, contacts.FIELDS))
 
     errors.init_app(app)
     security.init_app(app)

@@ -103,7 +103,7 @@ def submissions_group(name: str, kind: str, fields: Sequence[str]) -> AppGroup:
         if smtp is None:
             raise click.ClickException("IUC_SMTP_URL and IUC_MAIL_FROM must be set to send mail")
         report = outbox(kind).deliver(smtp)
-        click.echo(f"{report.sent} sent, {report.failed} failed")
+        click.echo(f"{report.sent} sent, {report.failed} failed, {report.waiting} waiting")
         if report.failed:
             raise SystemExit(1)
 

@@ -25,14 +25,15 @@ SENT = "mail_sent"
 FAILED = "mail_failed"
 DONE = {SENT, "purged"}
 
-Composer = Callable[[Record], EmailMessage]
+# The mail for a record, or None when it cannot be addressed yet (it waits).
+Composer = Callable[[Record], EmailMessage | None]
 
 
 @dataclass
 class Report:
     sent: int = 0
     failed: int = 0
-    waiting: int = 0  # not tried: no SMTP server configured
+    waiting: int = 0  # not tried: no SMTP server, or no recipient, configured
 
 
 class Outbox:
@@ -56,8 +57,11 @@ class Outbox:
                 report.waiting = len(pending)
                 return report
             for record in pending:
+                message = self.compose(record)
+                if message is None:
+                    report.waiting += 1
+                    continue
                 try:
-                    message = self.compose(record)
                     send(message, smtp)
                 except SEND_ERRORS as error:
                     report.failed += 1

@@ -57,7 +57,7 @@ def test_error_pages_are_localized(failing_app: Flask, locale: str, code: int) -
 
 
 def test_method_not_allowed_says_what_is_allowed(site_client: FlaskClient) -> None:
-    response = site_client.post("/en/contacts/")
+    response = site_client.post("/en/departments/")
     assert response.status_code == 405
     assert set(response.headers["Allow"].split(", ")) >= {"GET", "HEAD"}
 

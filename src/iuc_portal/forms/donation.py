@@ -6,7 +6,6 @@ from decimal import Decimal
 from typing import Any
 
 from babel.numbers import format_decimal
-from email_validator import EmailNotValidError, validate_email
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from wtforms import (
@@ -25,7 +24,7 @@ from iuc_portal.donations import DonorType, Estimate, Frequency, estimate
 from iuc_portal.money import AmountError, AmountProblem, format_money, parse_amount
 
 from . import OnceField, SiteForm, strip
-from .fields import country_choices, digits_only, siren_is_valid
+from .fields import country_choices, digits_only, email_address, one_of, siren_is_valid
 
 OTHER = "other"
 
@@ -40,27 +39,12 @@ AMOUNT_MESSAGES = {
 }
 
 
-def one_of(values: list[str], message: Any):
-    def check(form: SiteForm, field: Field) -> None:
-        if (field.data or "") not in values:
-            raise ValidationError(message)
-
-    return check
-
-
 def required_for_companies(message: Any):
     def check(form: DonationForm, field: Field) -> None:
         if form.donor_type.data == DonorType.COMPANY and not field.data:
             raise ValidationError(message)
 
     return check
-
-
-def _email(form: SiteForm, field: Field) -> None:
-    try:
-        field.data = validate_email(field.data or "", check_deliverability=False).normalized
-    except EmailNotValidError:
-        raise ValidationError(_l("Enter an email address like name@example.fr")) from None
 
 
 def _siren(form: DonationForm, field: Field) -> None:
@@ -131,7 +115,7 @@ class DonationForm(SiteForm):
     email = EmailField(
         _l("Email address"),
         description=_l("We send the acknowledgement and the tax receipt to this address."),
-        validators=[DataRequired(_l("Enter your email address")), _email],
+        validators=[DataRequired(_l("Enter your email address")), email_address],
         render_kw={"autocomplete": "email", "spellcheck": "false"},
         **TEXT,
     )

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
 from functools import cache
+from typing import Any
 
 from babel import Locale
+from email_validator import EmailNotValidError, validate_email
 from flask_babel import get_locale
-from wtforms import SelectChoice, ValidationError
+from flask_babel import lazy_gettext as _l
+from wtforms import Field, Form, SelectChoice, ValidationError
 
 # Territory codes Babel knows that are not countries one lives in.
 _NOT_COUNTRIES = {"EU", "EZ", "UN", "QO", "XA", "XB", "ZZ"}
@@ -54,6 +58,19 @@ def digits_only(value: str | None) -> str | None:
     return "".join(value.split())
 
 
-def require(condition: bool, message: str) -> None:
-    if not condition:
-        raise ValidationError(message)
+def one_of(values: list[str], message: Any) -> Callable[[Form, Field], None]:
+    """A choice must be one we offered: a tampered value gets a message, not a crash."""
+
+    def check(form: Form, field: Field) -> None:
+        if (field.data or "") not in values:
+            raise ValidationError(message)
+
+    return check
+
+
+def email_address(form: Form, field: Field) -> None:
+    """A well-formed address, normalised; deliverability is not checked (no DNS here)."""
+    try:
+        field.data = validate_email(field.data or "", check_deliverability=False).normalized
+    except EmailNotValidError:
+        raise ValidationError(_l("Enter an email address like name@example.fr")) from None

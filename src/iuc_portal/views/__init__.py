@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from flask import (
     Flask,
     Response,
+    abort,
     current_app,
     make_response,
     redirect,
     render_template,
     request,
     session,
+    url_for,
 )
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -20,6 +23,11 @@ from markupsafe import Markup
 
 from iuc_portal import donations
 from iuc_portal.content import Content
+from iuc_portal.i18n import current_locale
+from iuc_portal.outbox import outbox, smtp_settings
+from iuc_portal.submissions import Record, Store
+
+log = logging.getLogger(__name__)
 
 # The main menu, and the pages every footer links to; the site map lists both.
 MAIN_MENU = [
@@ -60,20 +68,29 @@ def htmx_target() -> str | None:
     return request.headers.get("HX-Target", "")
 
 
-def render_page(
-    template: str, title: str, fragments: dict[str, str] | None = None, **context: Any
-) -> Response:
-    """Render a page, or for an htmx request one of its blocks.
+# The id htmx swaps -> the block that fills it, or (block, {other id: its block})
+# when other parts of the page change too (swapped "out of band" by htmx).
+Fragments = dict[str, str | tuple[str, dict[str, str]]]
 
-    ``fragments`` maps the id htmx swaps to the block of ``template`` that fills
-    it, so one view and one template serve both. A re-rendered form (a POST)
-    comes with the page's ``<title>``, which htmx applies, so "Error:" shows.
+
+def render_page(
+    template: str, title: str, fragments: Fragments | None = None, **context: Any
+) -> Response:
+    """Render a page, or for an htmx request the blocks of it that change.
+
+    One view and one template serve both. A re-rendered form (a POST) comes
+    with the page's ``<title>``, which htmx applies, so "Error:" shows.
     """
     context["title"] = title
     target = htmx_target()
-    block = (fragments or {}).get(target) if target is not None else None
-    if block:
+    spec = (fragments or {}).get(target) if target is not None else None
+    if spec:
+        block, others = (spec, {}) if isinstance(spec, str) else spec
         body = render_block(template, block, context)
+        for element_id, other in others.items():
+            body += Markup('<div id="{}" data-hx-swap-oob="innerHTML">{}</div>').format(
+                element_id, render_block(template, other, context)
+            )
         if request.method == "POST":
             body = Markup("<title>{}</title>").format(page_title(title, context.get("form"))) + body
     else:
@@ -112,14 +129,35 @@ def redirect_after_post(url: str) -> Response:
 REMEMBERED = 10  # confirmations a browser can reopen, per kind
 
 
-def remember_reference(kind: str, reference: str) -> None:
-    """Let this browser, and only it, see the confirmation of what it sent."""
+def store() -> Store:
+    return current_app.extensions["iuc_store"]
+
+
+def record_submission(kind: str, prefix: str, form: Any, thanks_endpoint: str) -> Response:
+    """Store a valid form once, mail it after, and send the visitor to its confirmation.
+
+    The same one-time key posted twice (a double click, a resent POST) finds
+    the first record and leads to the same confirmation.
+    """
+    saved = store().add(
+        kind, prefix, current_locale(), form.record_data(), key=form.submission_key.data
+    )
+    reference = saved.record.reference
+    if saved.created:
+        log.info("%s %s recorded", kind, reference)
+        outbox(kind).deliver(smtp_settings(), only=[saved.record.id])
+    # Only this browser may see the confirmation of what it sent.
     references = [r for r in session.get(kind, []) if r != reference]
     session[kind] = [*references, reference][-REMEMBERED:]
+    return redirect_after_post(url_for(thanks_endpoint, reference=reference))
 
 
-def remembered(kind: str) -> list[str]:
-    return session.get(kind, [])
+def remembered_record(kind: str, reference: str) -> Record:
+    """A submission this browser sent, or 404: confirmations are not public."""
+    record = store().find(kind, reference) if reference in session.get(kind, []) else None
+    if record is None:
+        abort(404)
+    return record
 
 
 def field_anchor(field: Any) -> str:

@@ -1,23 +1,112 @@
-"""The contacts directory: every department and hospital, and the coordination unit."""
+"""Reaching a team: the directory with its search, and the contact form."""
 
 from __future__ import annotations
 
-from flask import Blueprint
+from email.message import EmailMessage
+
+from flask import Blueprint, Response, current_app, render_template, request
+from flask_babel import force_locale
 from flask_babel import gettext as _
 
+from iuc_portal.extensions import form_rate_limit, limiter
+from iuc_portal.forms import submission_outcome
+from iuc_portal.forms.contact import GENERAL, ContactForm
+from iuc_portal.i18n import content_text
+from iuc_portal.mail import compose
 from iuc_portal.routing import localized_route
+from iuc_portal.search import search
+from iuc_portal.submissions import Record
 
-from . import render_page, site_content
+from . import record_submission, remembered_record, render_page, site_content
+from .departments import query, search_index
 
 bp = Blueprint("contacts", __name__)
 
+KIND = "messages"
+PREFIX = "MSG"
+FIELDS = ("subject", "name", "email", "phone", "message")
+# htmx swaps: the directory as the visitor types a search; the form on submit.
+FRAGMENTS = {
+    "directory-results": ("search_results", {"search-status": "search_status"}),
+    "contact-form": "form",
+}
 
-@localized_route(bp, "contacts")
-def index() -> str:
+
+def contacts_page(form: ContactForm, expired: bool = False) -> Response:
     content = site_content()
+    text = query()
     return render_page(
         "pages/contacts.html",
         title=_("Contacts"),
-        departments=content.departments,
+        fragments=FRAGMENTS,
+        form=form,
+        expired=expired,
+        query=text,
+        departments=search(search_index(), text),
         hospitals=list(content.hospitals.values()),
+        message_max=form.message.flags.maxlength,
+    )
+
+
+@localized_route(bp, "contacts", methods=["GET", "POST"])
+@limiter.limit(form_rate_limit, methods=["POST"])
+def index() -> Response:
+    content = site_content()
+    if request.method == "GET":
+        # ?subject=<department> chooses the department (links from department pages).
+        subject = request.args.get("subject")
+        return contacts_page(ContactForm(content, subject=subject))
+    form = ContactForm(content)
+    valid, expired = submission_outcome(form)
+    if not valid:
+        return contacts_page(form, expired=expired)
+    return record_submission(KIND, PREFIX, form, "contacts.thanks")
+
+
+@localized_route(bp, ("contacts", "thanks"), "<reference>", list_args=lambda content: [])
+def thanks(reference: str) -> Response:
+    record = remembered_record(KIND, reference)
+    return render_page(
+        "pages/contact_thanks.html",
+        title=_("Message received"),
+        record=record,
+        subject_name=subject_name(record.data["subject"]),
+    )
+
+
+def subject_name(subject: str) -> str:
+    if subject == GENERAL:
+        return _("The institute (general enquiry)")
+    return content_text(site_content().department(subject).name, plain=True)
+
+
+def recipient(record: Record) -> str | None:
+    """The department's own address, else the site's; None when neither is set."""
+    subject = record.data["subject"]
+    own = site_content().department(subject).email if subject != GENERAL else None
+    return own or current_app.config.get("MAIL_TO")
+
+
+def compose_message(record: Record) -> EmailMessage | None:
+    """The message for the team, in the visitor's language; the visitor is the Reply-To."""
+    to = recipient(record)
+    if to is None:
+        return None  # nobody to send it to yet: it waits in the store
+    with force_locale(record.locale):
+        context = {"record": record, "subject_name": subject_name(record.data["subject"])}
+        subject = _(
+            "Message %(reference)s for %(recipient)s",
+            reference=record.reference,
+            recipient=context["subject_name"],
+        )
+        text = render_template("mail/message.txt", **context)
+        html = render_template("mail/message.html", subject=subject, **context)
+    return compose(
+        subject=subject,
+        sender=current_app.config["MAIL_FROM"],
+        to=to,
+        reply_to=record.data["email"],
+        text=text,
+        html=html,
+        language=record.locale,
     )

@@ -10,11 +10,9 @@ from typing import Any
 from flask import (
     Blueprint,
     Response,
-    abort,
     current_app,
     render_template,
     request,
-    url_for,
 )
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -23,14 +21,12 @@ from iuc_portal.donations import DonorType, Frequency, estimate
 from iuc_portal.extensions import form_rate_limit, limiter
 from iuc_portal.forms import submission_outcome
 from iuc_portal.forms.donation import DonationForm
-from iuc_portal.i18n import current_locale
 from iuc_portal.mail import compose
-from iuc_portal.outbox import outbox, smtp_settings
 from iuc_portal.payments import provider_for
 from iuc_portal.routing import localized_route
-from iuc_portal.submissions import Record, Store
+from iuc_portal.submissions import Record
 
-from . import redirect_after_post, remember_reference, remembered, render_page, site_content
+from . import record_submission, remembered_record, render_page, site_content
 
 log = logging.getLogger(__name__)
 bp = Blueprint("donate", __name__)
@@ -60,10 +56,6 @@ FIELDS = (
 FRAGMENTS = {"estimate": "estimate", "donation-form": "form"}
 
 
-def store() -> Store:
-    return current_app.extensions["iuc_store"]
-
-
 def donate_page(form: DonationForm, expired: bool = False) -> Response:
     return render_page(
         "pages/donate.html",
@@ -87,24 +79,13 @@ def index() -> Response:
     valid, expired = submission_outcome(form)
     if not valid:
         return donate_page(form, expired=expired)
-    saved = store().add(
-        KIND, PREFIX, current_locale(), form.record_data(), key=form.submission_key.data
-    )
-    if saved.created:
-        log.info("donation %s recorded", saved.record.reference)
-        outbox(KIND).deliver(smtp_settings(), only=[saved.record.id])
-    remember_reference(KIND, saved.record.reference)
-    return redirect_after_post(url_for("donate.thanks", reference=saved.record.reference))
+    return record_submission(KIND, PREFIX, form, "donate.thanks")
 
 
 @localized_route(bp, ("donate", "thanks"), "<reference>", list_args=lambda content: [])
 def thanks(reference: str) -> Response:
     """The confirmation: shown only to the browser that made the gift; safe to reload."""
-    if reference not in remembered(KIND):
-        abort(404)
-    record = store().find(KIND, reference)
-    if record is None:
-        abort(404)
+    record = remembered_record(KIND, reference)
     return render_page(
         "pages/donate_thanks.html", title=_("Thank you for your donation"), **summary(record)
     )

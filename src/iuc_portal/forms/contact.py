@@ -1,0 +1,93 @@
+"""The contact form: write to a department, or to the institute in general."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import phonenumbers
+from flask_babel import lazy_gettext as _l
+from wtforms import EmailField, Field, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, ValidationError
+
+from iuc_portal.content import Content
+from iuc_portal.i18n import content_text
+
+from . import OnceField, SiteForm, strip
+from .fields import email_address, one_of
+
+GENERAL = "general"
+MESSAGE_MAX = 2000
+
+
+def _phone(form: ContactForm, field: Field) -> None:
+    """Optional; when given, any number a French or international caller could dial."""
+    if not field.data:
+        field.data = None
+        return
+    try:
+        number = phonenumbers.parse(field.data, "FR")
+    except phonenumbers.NumberParseException:
+        number = None
+    if number is None or not phonenumbers.is_valid_number(number):
+        raise ValidationError(_l("Enter a phone number, like 01 23 45 67 89 or +33 1 23 45 67 89"))
+    field.data = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+class ContactForm(SiteForm):
+    subject = SelectField(_l("Who are you writing to?"), validate_choice=False)
+    name = StringField(
+        _l("Your name"),
+        validators=[
+            DataRequired(_l("Enter your name")),
+            Length(max=100, message=_l("Enter no more than %(max)d characters")),
+        ],
+        render_kw={"autocomplete": "name"},
+        filters=[strip],
+    )
+    email = EmailField(
+        _l("Email address"),
+        description=_l("The team answers you at this address."),
+        validators=[DataRequired(_l("Enter your email address")), email_address],
+        render_kw={"autocomplete": "email", "spellcheck": "false"},
+        filters=[strip],
+    )
+    phone = StringField(
+        _l("Phone (optional)"),
+        description=_l("If you would rather be called back."),
+        validators=[_phone],
+        render_kw={"autocomplete": "tel", "type": "tel"},
+        filters=[strip],
+    )
+    message = TextAreaField(
+        _l("Your message"),
+        description=_l("Do not include medical details you would not want sent by email."),
+        validators=[
+            DataRequired(_l("Enter your message")),
+            Length(
+                max=MESSAGE_MAX,
+                message=_l("Shorten your message to %(max)d characters or fewer"),
+            ),
+        ],
+        filters=[strip],
+    )
+    submission_key = OnceField()
+
+    def __init__(self, content: Content, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.subject.choices = [SelectChoice(GENERAL, _l("The institute (general enquiry)"))] + [
+            SelectChoice(d.id, content_text(d.name, plain=True)) for d in content.departments
+        ]
+        self.subject.validators = [
+            one_of([c.value for c in self.subject.choices], _l("Choose who you are writing to"))
+        ]
+        if self.subject.data is None:
+            self.subject.data = GENERAL
+
+    def record_data(self) -> dict[str, Any]:
+        return {
+            "subject": self.subject.data,
+            "name": self.name.data,
+            "email": self.email.data,
+            "phone": self.phone.data,
+            "message": self.message.data,
+        }
