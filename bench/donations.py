@@ -22,8 +22,8 @@ from collections import Counter
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import gunicorn, worker_pids
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from bench.common import gunicorn, worker_pids
 
 FORM = {
     "frequency": "one_off",

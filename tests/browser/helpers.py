@@ -1,0 +1,111 @@
+"""What the browser tests check, written once."""
+
+from __future__ import annotations
+
+import re
+
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Page
+
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+_axe = Axe()
+
+
+def assert_accessible(page: Page) -> None:
+    """axe-core finds no violation of WCAG 2.2 AA or its best practices."""
+    results = _axe.run(
+        page,
+        options={"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]},
+    )
+    assert results.violations_count == 0, f"{page.url}\n{results.generate_report()}"
+
+
+def assert_no_problems(page: Page) -> None:
+    assert page.problems == [], f"{page.url}: {page.problems}"  # type: ignore[attr-defined]
+
+
+def assert_no_horizontal_scroll(page: Page) -> None:
+    width = page.evaluate("document.documentElement.scrollWidth")
+    viewport = page.viewport_size["width"]
+    assert width <= viewport, f"{page.url} scrolls sideways at {viewport} px ({width} px wide)"
+
+
+def active(page: Page) -> dict:
+    return page.evaluate(
+        """() => { const e = document.activeElement;
+           return {tag: e.tagName.toLowerCase(), id: e.id, name: e.getAttribute('name'),
+                   href: e.getAttribute('href'), text: (e.textContent || '').trim(),
+                   inMain: !!e.closest('main')}; }"""
+    )
+
+
+def tab_to(page: Page, test: str, limit: int = 150) -> dict:
+    """Press Tab until the focused element matches ``test`` (a JS expression on ``e``)."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate(f"() => {{ const e = document.activeElement; return !!({test}); }}"):
+            assert_focus_visible(page)
+            return active(page)
+    raise AssertionError(f"Tab never reached {test} on {page.url}")
+
+
+FOCUS_STYLE = """(e) => { const s = getComputedStyle(e);
+  return {outline: s.outlineStyle + ' ' + s.outlineWidth + ' ' + s.outlineColor,
+          width: parseFloat(s.outlineWidth), style: s.outlineStyle, shadow: s.boxShadow}; }"""
+
+
+def assert_focus_visible(page: Page) -> None:
+    """The focused element shows an outline it does not have unfocused, in full view."""
+    result = page.evaluate(
+        f"""() => {{
+          const style = {FOCUS_STYLE};
+          const e = document.activeElement;
+          const focused = style(e);
+          const box = e.getBoundingClientRect();
+          const x = box.left + box.width / 2, y = box.top + box.height / 2;
+          const hit = document.elementFromPoint(x, y);
+          const visible = box.bottom > 0 && box.top < innerHeight && box.right > 0 && box.left < innerWidth
+            && !!hit && (hit === e || e.contains(hit) || hit.contains(e) || (hit.control === e));
+          e.blur();
+          const unfocused = style(e);
+          e.focus();
+          return {{focused, unfocused, visible, tag: e.tagName, id: e.id, text: e.textContent.trim()}};
+        }}"""
+    )
+    focused, unfocused = result["focused"], result["unfocused"]
+    where = f"{result['tag']}#{result['id']} {result['text'][:40]!r} on {page.url}"
+    assert focused["style"] != "none", f"no focus outline on {where}"
+    assert focused["width"] >= 2, f"focus outline thinner than 2px on {where}"
+    assert (focused["outline"], focused["shadow"]) != (unfocused["outline"], unfocused["shadow"]), (
+        where
+    )
+    assert result["visible"], f"focused element is hidden or covered: {where}"
+
+
+# The screen-reader view, reduced to what is navigated by.
+KEPT_ROLES = {
+    "banner", "navigation", "main", "contentinfo", "region", "search", "form", "group",
+    "heading", "link", "button", "textbox", "combobox", "radio", "checkbox", "status", "alert",
+}  # fmt: skip
+LINE = re.compile(r"^(?P<indent>\s*)- (?P<role>[a-z]+)\b(?P<rest>.*)$")
+VOLATILE = re.compile(r"\s*\[(?:ref|cursor|active)[^\]]*\]")
+
+
+def navigable_outline(snapshot: str) -> str:
+    """Keep landmarks, headings, links and controls with their names; re-indent what is kept."""
+    kept: list[str] = []
+    stack: list[tuple[int, bool]] = []  # (indent, kept) of the open ancestors
+    for line in snapshot.splitlines():
+        match = LINE.match(line)
+        if not match:
+            continue
+        indent = len(match["indent"])
+        while stack and stack[-1][0] >= indent:
+            stack.pop()
+        keep = match["role"] in KEPT_ROLES
+        if keep:
+            depth = sum(1 for _, was_kept in stack if was_kept)
+            rest = VOLATILE.sub("", match["rest"]).rstrip(":").rstrip()
+            kept.append("  " * depth + f"- {match['role']}{rest}")
+        stack.append((indent, keep))
+    return "\n".join(kept) + "\n"

@@ -1,0 +1,79 @@
+"""Every crawled page, and the pages of each form state, pass the Nu Html Checker."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.pages import collection_app
+
+from .test_pages import PAGES
+
+ROOT = Path(__file__).resolve().parents[2]
+VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+
+
+def fetch(url: str) -> str:
+    try:
+        with urllib.request.urlopen(url) as response:
+            return response.read().decode()
+    except urllib.error.HTTPError as error:  # error pages are pages too
+        return error.read().decode()
+
+
+def states(client) -> dict[str, str]:
+    """Pages a visitor reaches only by sending a form, rendered by the app itself."""
+    from tests.forms import DONATION, submit
+
+    donate_errors = submit(client, "/en/donate/", "donation-form", {**DONATION, "email": "x"})
+    contact_errors = submit(client, "/fr/contacts/", "contact-form", {"name": "", "message": ""})
+    thanks = submit(client, "/fr/faire-un-don/", "donation-form", DONATION).headers["Location"]
+    return {
+        "donate-errors": donate_errors.get_data(as_text=True),
+        "contact-errors": contact_errors.get_data(as_text=True),
+        "donate-thanks": client.get(thanks).get_data(as_text=True),
+        "search-no-match": client.get("/en/departments/?q=zzz").get_data(as_text=True),
+    }
+
+
+@pytest.fixture(scope="session")
+def vnu_errors(server: str, tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[str]]:
+    """Run the checker once over every document; errors by document name."""
+    java = shutil.which("java")
+    if java is None or not VNU.exists():
+        pytest.fail("The Nu Html Checker needs Java and node_modules/vnu-jar: run `make test`.")
+    folder = tmp_path_factory.mktemp("vnu")
+    documents = {path: fetch(server + path) for path in PAGES}
+    documents["404"] = fetch(server + "/en/no-such-page")
+    documents.update(states(collection_app().test_client()))
+    files = {}
+    for index, (name, html) in enumerate(documents.items()):
+        target = folder / f"page-{index}.html"
+        target.write_text(html, encoding="utf-8")
+        files[target.name] = name
+    result = subprocess.run(
+        [java, "-jar", str(VNU), "--errors-only", "--format", "json", *map(str, sorted(folder.iterdir()))],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    report = json.loads(result.stderr or result.stdout)
+    errors: dict[str, list[str]] = {name: [] for name in files.values()}
+    for message in report["messages"]:
+        # vnu names a file "file:/tmp/.../page-3.html"; a message about no file is a failure too.
+        name = files.get(message.get("url", "").rsplit("/", 1)[-1], "(checker)")
+        errors.setdefault(name, []).append(
+            f"line {message.get('lastLine')}: {message.get('message')}"
+        )
+    assert errors.pop("(checker)", []) == []
+    return errors
+
+
+@pytest.mark.parametrize(
+    "name", [*PAGES, "404", "donate-errors", "contact-errors", "donate-thanks", "search-no-match"]
+)
+def test_the_nu_html_checker_finds_no_error(vnu_errors: dict[str, list[str]], name: str) -> None:
+    assert vnu_errors[name] == []
