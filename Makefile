@@ -36,14 +36,19 @@ $(TEST_STAMP): $(APP_STAMP) pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
 	touch $@
 
-# The browser tests need Chromium. Where apt cannot install it, they fail and
-# say how to install it; the other tests still run.
-browser-deps:
-	@if [ ! -x "$(CHROMIUM)" ]; then \
-		echo "Installing Chromium for the browser tests (apt-get)"; \
-		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) \
-			|| echo "Could not install Chromium; the browser tests will fail until it is installed."; \
+# The browser tests need Chromium, and the HTML checker needs Java. Where apt
+# cannot install them, those tests fail and say how; the other tests still run.
+APT_PACKAGES := $(if $(wildcard $(CHROMIUM)),,chromium) $(if $(shell command -v java),,default-jre-headless)
+browser-deps: node_modules/.package-lock.json
+	@if [ -n "$(strip $(APT_PACKAGES))" ]; then \
+		echo "Installing $(strip $(APT_PACKAGES)) for the browser tests (apt-get)"; \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(APT_PACKAGES)) \
+			|| echo "Could not install $(APT_PACKAGES); the browser tests will fail until it is installed."; \
 	fi
+
+# The Nu Html Checker, at the exact version in package-lock.json.
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
 
 lint: $(TEST_STAMP) ## ruff check and format check
 	$(BIN)/ruff check .

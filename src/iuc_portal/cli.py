@@ -17,7 +17,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from .outbox import FAILED, SENT, outbox, smtp_settings
+from .outbox import FAILED, REJECTED, SENT, outbox, smtp_settings
 from .submissions import Record, Store
 
 # A spreadsheet runs a cell that starts with one of these as a formula.
@@ -42,6 +42,8 @@ def mail_status(kind: str) -> dict[str, str]:
     for event in _store().events(kind):
         if event.type == SENT:
             status[event.record_id] = "sent"
+        elif event.type == REJECTED:
+            status[event.record_id] = "rejected"
         elif event.type == FAILED and status.get(event.record_id) != "sent":
             status[event.record_id] = "failed"
     return status
@@ -103,7 +105,10 @@ def submissions_group(name: str, kind: str, fields: Sequence[str]) -> AppGroup:
         if smtp is None:
             raise click.ClickException("IUC_SMTP_URL and IUC_MAIL_FROM must be set to send mail")
         report = outbox(kind).deliver(smtp)
-        click.echo(f"{report.sent} sent, {report.failed} failed, {report.waiting} waiting")
+        click.echo(
+            f"{report.sent} sent, {report.failed} failed, "
+            f"{report.rejected} rejected, {report.waiting} waiting"
+        )
         if report.failed:
             raise SystemExit(1)
 

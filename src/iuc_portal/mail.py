@@ -11,9 +11,6 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 DEFAULT_TIMEOUT = 5.0  # seconds: a visitor never waits long on a slow server
 
-# What counts as "the mail could not be sent now; try again later".
-SEND_ERRORS = (OSError, smtplib.SMTPException)
-
 
 @dataclass(frozen=True)
 class SmtpSettings:
@@ -53,8 +50,13 @@ def compose(
     html: str,
     language: str,
     reply_to: str | None = None,
+    message_id: str | None = None,
 ) -> EmailMessage:
-    """A multipart text + HTML message in one language."""
+    """A multipart text + HTML message in one language.
+
+    A ``message_id`` derived from what the mail is about lets the receiving
+    side drop a copy, should a crash between sending and recording it send it twice.
+    """
     message = EmailMessage()
     message["Subject"] = subject
     message["From"] = sender
@@ -62,7 +64,8 @@ def compose(
     if reply_to:
         message["Reply-To"] = reply_to
     message["Date"] = formatdate(localtime=False)
-    message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or None)
+    domain = sender.rpartition("@")[2].rstrip(">") or None
+    message["Message-ID"] = f"<{message_id}@{domain}>" if message_id else make_msgid(domain=domain)
     message.set_content(text)
     message.add_alternative(html, subtype="html")
     # After the body: setting content clears every Content-* header.
@@ -71,7 +74,7 @@ def compose(
 
 
 def send(message: EmailMessage, settings: SmtpSettings) -> None:
-    """Hand the message to the SMTP server, or raise one of ``SEND_ERRORS``."""
+    """Hand the message to the SMTP server, or raise ``OSError`` or ``smtplib.SMTPException``."""
     context = ssl.create_default_context()
     if settings.implicit_tls:
         client: smtplib.SMTP = smtplib.SMTP_SSL(

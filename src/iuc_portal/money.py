@@ -67,7 +67,7 @@ def parse_amount(text: str | None, locale: str) -> Decimal:
         raise AmountError(AmountProblem.NOT_A_NUMBER)
     whole = re.sub(r"\D", "", match["whole"])
     fraction = match["fraction"] or match.groupdict().get("dot_fraction") or ""
-    if len(fraction.rstrip("0")) > 2:
+    if len(fraction) > 2:
         raise AmountError(AmountProblem.TOO_MANY_DECIMALS)
     amount = Decimal(f"{whole}.{fraction or '0'}").quantize(CENT)
     if amount == 0:

@@ -10,20 +10,22 @@ blocked behind a slow SMTP server.
 from __future__ import annotations
 
 import logging
+import smtplib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from email.message import EmailMessage
 
 from flask import Flask, current_app
 
-from .mail import SEND_ERRORS, SmtpSettings, send
+from .mail import SmtpSettings, send
 from .submissions import Record, Store
 
 log = logging.getLogger(__name__)
 
 SENT = "mail_sent"
-FAILED = "mail_failed"
-DONE = {SENT, "purged"}
+FAILED = "mail_failed"  # worth trying again: the server was down, slow, or said "later"
+REJECTED = "mail_rejected"  # the server refused it for good: trying again would not help
+DONE = {SENT, REJECTED, "purged"}
 
 # The mail for a record, or None when it cannot be addressed yet (it waits).
 Composer = Callable[[Record], EmailMessage | None]
@@ -33,7 +35,16 @@ Composer = Callable[[Record], EmailMessage | None]
 class Report:
     sent: int = 0
     failed: int = 0
-    waiting: int = 0  # not tried: no SMTP server, or no recipient, configured
+    rejected: int = 0
+    waiting: int = 0  # not tried: no SMTP server or no recipient configured, or busy
+
+
+def _permanent(error: Exception) -> bool:
+    """An SMTP 5xx answer: the same mail would be refused again."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return all(code >= 500 for code, _ in error.recipients.values())
+    code = getattr(error, "smtp_code", None)
+    return isinstance(code, int) and code >= 500 and not isinstance(error, OSError)
 
 
 class Outbox:
@@ -42,38 +53,57 @@ class Outbox:
         self.kind = kind
         self.compose = compose
 
-    def pending(self) -> list[Record]:
+    def pending(self, only: Iterable[str] | None = None) -> list[Record]:
         done = {event.record_id for event in self.store.events(self.kind) if event.type in DONE}
-        return [record for record in self.store.records(self.kind) if record.id not in done]
+        if only is not None:
+            records = [r for r in (self.store.get(self.kind, i) for i in only) if r]
+        else:
+            records = self.store.records(self.kind)
+        return [record for record in records if record.id not in done]
 
-    def deliver(self, smtp: SmtpSettings | None, only: Iterable[str] | None = None) -> Report:
-        """Send what is pending (or the pending among ``only``); record each outcome."""
-        report = Report()
-        wanted = set(only) if only is not None else None
+    def deliver(self, smtp: SmtpSettings | None) -> Report:
+        """Send every pending mail (the ``deliver`` command), waiting for the lock."""
         with self.store.exclusive(self.kind, "delivery"):
-            # Read under the delivery lock: what another process sent is now recorded.
-            pending = [r for r in self.pending() if wanted is None or r.id in wanted]
-            if smtp is None:
-                report.waiting = len(pending)
-                return report
-            for record in pending:
+            return self._send(self.pending(), smtp)
+
+    def deliver_now(self, record_id: str, smtp: SmtpSettings | None) -> Report:
+        """Try one new submission's mail in the request, without ever queueing behind another.
+
+        When SMTP is off, or another process is delivering, the mail waits for
+        ``deliver``: the visitor is never held up by someone else's mail.
+        """
+        if smtp is None:
+            return Report(waiting=1)
+        with self.store.exclusive(self.kind, "delivery", wait=False) as acquired:
+            if not acquired:
+                return Report(waiting=1)
+            # Read under the lock: a ``deliver`` that finished just before may have sent it.
+            return self._send(self.pending(only=[record_id]), smtp)
+
+    def _send(self, pending: list[Record], smtp: SmtpSettings | None) -> Report:
+        report = Report()
+        if smtp is None:
+            report.waiting = len(pending)
+            return report
+        for record in pending:
+            try:
                 message = self.compose(record)
                 if message is None:
                     report.waiting += 1
                     continue
-                try:
-                    send(message, smtp)
-                except SEND_ERRORS as error:
-                    report.failed += 1
-                    # The error's class only: its text may quote an address.
-                    detail = {"error": type(error).__name__}
-                    self.store.add_event(self.kind, record.id, FAILED, detail)
-                    log.warning("%s %s: mail not sent (%s)", self.kind, record.reference, detail)
-                    continue
-                self.store.add_event(
-                    self.kind, record.id, SENT, {"message_id": message["Message-ID"]}
-                )
-                report.sent += 1
+                send(message, smtp)
+            except Exception as error:  # one bad record must not stop the others
+                permanent = _permanent(error)
+                report.rejected += permanent
+                report.failed += not permanent
+                # The error's class only: its text may quote an address.
+                detail = {"error": type(error).__name__}
+                outcome = REJECTED if permanent else FAILED
+                self.store.add_event(self.kind, record.id, outcome, detail)
+                log.warning("%s %s: mail not sent (%s)", self.kind, record.reference, detail)
+                continue
+            self.store.add_event(self.kind, record.id, SENT, {"message_id": message["Message-ID"]})
+            report.sent += 1
         return report
 
 

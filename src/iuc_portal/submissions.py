@@ -28,7 +28,7 @@ import uuid
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, BinaryIO, Protocol
 
 log = logging.getLogger(__name__)
 
@@ -142,14 +142,21 @@ class Store(Protocol):
 
     def purge(self, kind: str, before: dt.datetime) -> int: ...
 
-    def exclusive(self, kind: str, purpose: str) -> contextlib.AbstractContextManager[None]: ...
+    def exclusive(
+        self, kind: str, purpose: str, wait: bool = True
+    ) -> contextlib.AbstractContextManager[bool]: ...
 
 
 @dataclass
 class _Index:
-    """What one process has read of a records file, so each append reads only what is new."""
+    """What one process has read of a records file, so each append reads only what is new.
 
-    inode: int = -1
+    It keeps the file it indexed open: a purge replaces the file, and while the
+    old one is open its inode cannot be given to the new one, so comparing
+    inodes always tells a replaced file from the same one.
+    """
+
+    handle: BinaryIO | None = None
     offset: int = 0
     by_key: dict[str, int] = field(default_factory=dict)
     by_reference: dict[str, int] = field(default_factory=dict)
@@ -187,10 +194,22 @@ class JsonlStore:
                 fcntl.flock(lock, fcntl.LOCK_UN)
 
     @contextlib.contextmanager
-    def exclusive(self, kind: str, purpose: str) -> Iterator[None]:
-        """A lock of its own for a long task (mail delivery) that must not block appends."""
-        with self._locked(kind, fcntl.LOCK_EX, f".{purpose}.lock"):
-            yield
+    def exclusive(self, kind: str, purpose: str, wait: bool = True) -> Iterator[bool]:
+        """A lock of its own for a long task (mail delivery) that must not block appends.
+
+        With ``wait=False`` it yields False at once when another process holds it.
+        """
+        self.directory.mkdir(parents=True, exist_ok=True)
+        with open(self._path(kind, f".{purpose}.lock"), "a+b") as lock:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+            except BlockingIOError:
+                yield False
+                return
+            try:
+                yield True
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
 
     def _append_line(self, path: Path, line: str) -> int:
         """Append one line under the caller's lock; return the offset where it starts."""
@@ -212,8 +231,8 @@ class JsonlStore:
             _fsync_directory(path.parent)
         return end
 
-    def _read_lines(self, path: Path, start: int = 0) -> Iterator[tuple[int, int, str]]:
-        """(start, end, text) of each complete line from ``start``.
+    def _read_lines(self, path: Path, start: int = 0) -> Iterator[tuple[int, int, bytes]]:
+        """(start, end, bytes) of each complete line from ``start``.
 
         An unfinished last line is left alone: under the lock it can only be
         a torn one, which the next writer ends with a newline.
@@ -228,11 +247,11 @@ class JsonlStore:
                 if not raw.endswith(b"\n"):
                     log.warning("unfinished line at byte %d of %s", begin, path.name)
                     return
-                yield begin, end, raw.decode("utf-8", errors="replace")
+                yield begin, end, raw
 
-    def _parse(self, path: Path, offset: int, line: str, parse: Callable[[str], Any]) -> Any:
+    def _parse(self, path: Path, offset: int, line: bytes, parse: Callable[[str], Any]) -> Any:
         try:
-            return parse(line)
+            return parse(line.decode("utf-8"))
         except (ValueError, KeyError, TypeError):
             log.warning("skipping a torn line at byte %d of %s", offset, path.name)
             return None
@@ -246,14 +265,18 @@ class JsonlStore:
     def _refresh(self, kind: str) -> _Index:
         """Bring this process's index up to date with the file (caller holds a lock)."""
         path = self._path(kind)
-        index = self._indexes.setdefault(kind, _Index())
+        index = self._indexes.get(kind) or _Index()
         try:
             stat = path.stat()
         except FileNotFoundError:
-            self._indexes[kind] = index = _Index()
-            return index
-        if stat.st_ino != index.inode or stat.st_size < index.offset:
-            self._indexes[kind] = index = _Index(inode=stat.st_ino)  # purged: read again
+            stat = None
+        held = os.fstat(index.handle.fileno()) if index.handle else None
+        same_file = stat and held and (stat.st_ino, stat.st_dev) == (held.st_ino, held.st_dev)
+        if not same_file or stat.st_size < index.offset:
+            if index.handle:
+                index.handle.close()
+            index = _Index(handle=open(path, "rb") if stat else None)  # noqa: SIM115 (kept open)
+        self._indexes[kind] = index
         for offset, end, line in self._read_lines(path, index.offset):
             index.offset = end
             record = self._parse(path, offset, line, Record.from_json)
@@ -265,11 +288,10 @@ class JsonlStore:
                 index.by_key[record.key] = offset
         return index
 
-    def _record_at(self, kind: str, offset: int) -> Record:
-        path = self._path(kind)
-        with open(path, "rb") as handle:
-            handle.seek(offset)
-            return Record.from_json(handle.readline().decode("utf-8"))
+    def _record_at(self, index: _Index, offset: int) -> Record:
+        assert index.handle is not None
+        index.handle.seek(offset)
+        return Record.from_json(index.handle.readline().decode("utf-8"))
 
     # Submissions
 
@@ -280,7 +302,7 @@ class JsonlStore:
         with self._locked(kind, fcntl.LOCK_EX):
             index = self._refresh(kind)
             if key is not None and key in index.by_key:
-                return Saved(self._record_at(kind, index.by_key[key]), created=False)
+                return Saved(self._record_at(index, index.by_key[key]), created=False)
             reference = new_reference(prefix)
             while reference in index.by_reference:
                 reference = new_reference(prefix)
@@ -300,13 +322,13 @@ class JsonlStore:
         with self._locked(kind, fcntl.LOCK_SH):
             index = self._refresh(kind)
             offset = index.by_reference.get(reference)
-            return None if offset is None else self._record_at(kind, offset)
+            return None if offset is None else self._record_at(index, offset)
 
     def get(self, kind: str, record_id: str) -> Record | None:
         with self._locked(kind, fcntl.LOCK_SH):
             index = self._refresh(kind)
             offset = index.by_id.get(record_id)
-            return None if offset is None else self._record_at(kind, offset)
+            return None if offset is None else self._record_at(index, offset)
 
     def records(self, kind: str) -> list[Record]:
         path = self._path(kind)
@@ -339,22 +361,28 @@ class JsonlStore:
         """
         path = self._path(kind)
         with self._locked(kind, fcntl.LOCK_EX):
-            kept: list[str] = []
+            for leftover in self.directory.glob(f".{kind}.*.tmp"):  # from a purge that crashed
+                leftover.unlink()
+            kept: list[bytes] = []
             removed: list[str] = []
             for start, _, line in self._read_lines(path):
                 record = self._parse(path, start, line, Record.from_json)
-                if record is None:
-                    continue  # a torn line goes with the purge
-                if record.created < before:
+                if record is not None and record.created < before:
                     removed.append(record.id)
                 else:
-                    kept.append(line)
+                    kept.append(line)  # a line we cannot date is kept as it is
             if not removed:
                 return 0
+            # Record the removals first: a crash before the rename leaves a
+            # "purged" event for a record still there (purged again next time),
+            # never a removal nobody recorded.
+            events = self._path(kind, ".events.jsonl")
+            for record_id in removed:
+                self._append_line(events, Event(record_id, "purged", utc_now()).to_json())
             fd, temporary = tempfile.mkstemp(dir=self.directory, prefix=f".{kind}.", suffix=".tmp")
             try:
                 with os.fdopen(fd, "wb") as handle:
-                    handle.write("".join(kept).encode("utf-8"))
+                    handle.write(b"".join(kept))
                     handle.flush()
                     os.fsync(handle.fileno())
                 os.replace(temporary, path)
@@ -362,8 +390,4 @@ class JsonlStore:
                 Path(temporary).unlink(missing_ok=True)
                 raise
             _fsync_directory(self.directory)
-            events = self._path(kind, ".events.jsonl")
-            for record_id in removed:
-                event = Event(record_id=record_id, type="purged", at=utc_now())
-                self._append_line(events, event.to_json())
             return len(removed)

@@ -61,7 +61,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture
-def watched(page: Page) -> Iterator[Page]:
+def watched(page: Page) -> Page:
     """A page that records console errors, uncaught exceptions and CSP violations."""
     problems: list[str] = []
     page.on(
@@ -74,4 +74,4 @@ def watched(page: Page) -> Iterator[Page]:
         "console.error('CSP violation: ' + e.violatedDirective + ' ' + e.blockedURI));"
     )
     page.problems = problems  # type: ignore[attr-defined]
-    yield page
+    return page

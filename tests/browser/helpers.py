@@ -64,12 +64,15 @@ def assert_focus_visible(page: Page) -> None:
           const box = e.getBoundingClientRect();
           const x = box.left + box.width / 2, y = box.top + box.height / 2;
           const hit = document.elementFromPoint(x, y);
-          const visible = box.bottom > 0 && box.top < innerHeight && box.right > 0 && box.left < innerWidth
-            && !!hit && (hit === e || e.contains(hit) || hit.contains(e) || (hit.control === e));
+          const inView = box.bottom > 0 && box.top < innerHeight
+            && box.right > 0 && box.left < innerWidth;
+          const visible = inView && !!hit
+            && (hit === e || e.contains(hit) || hit.contains(e) || hit.control === e);
           e.blur();
           const unfocused = style(e);
           e.focus();
-          return {{focused, unfocused, visible, tag: e.tagName, id: e.id, text: e.textContent.trim()}};
+          const text = e.textContent.trim();
+          return {{focused, unfocused, visible, tag: e.tagName, id: e.id, text}};
         }}"""
     )
     focused, unfocused = result["focused"], result["unfocused"]

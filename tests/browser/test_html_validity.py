@@ -56,10 +56,9 @@ def vnu_errors(server: str, tmp_path_factory: pytest.TempPathFactory) -> dict[st
         target = folder / f"page-{index}.html"
         target.write_text(html, encoding="utf-8")
         files[target.name] = name
-    result = subprocess.run(
-        [java, "-jar", str(VNU), "--errors-only", "--format", "json", *map(str, sorted(folder.iterdir()))],
-        capture_output=True, text=True, check=False,
-    )  # fmt: skip
+    documents_on_disk = [str(path) for path in sorted(folder.iterdir())]
+    command = [java, "-jar", str(VNU), "--errors-only", "--format", "json", *documents_on_disk]
+    result = subprocess.run(command, capture_output=True, text=True, check=False)
     report = json.loads(result.stderr or result.stdout)
     errors: dict[str, list[str]] = {name: [] for name in files.values()}
     for message in report["messages"]:

@@ -90,7 +90,7 @@ def test_the_whole_journey_without_javascript(
     ("locale", "change", "message"),
     [
         ("en", {"name": ""}, "Enter your name"),
-        ("fr", {"name": " "}, "Saisissez votre nom"),
+        ("fr", {"name": " "}, "Saisissez votre prénom et votre nom"),
         ("en", {"email": "jean"}, "Enter an email address like name@example.fr"),
         ("en", {"phone": "12"}, "Enter a phone number, like 01 23 45 67 89 or +33 1 23 45 67 89"),
         ("en", {"message": ""}, "Enter your message"),
@@ -108,6 +108,13 @@ def test_each_mistake_has_its_message_and_nothing_is_stored(
     if "message" not in change:  # what was typed is still there
         kept = soup(response.data).select_one("textarea[name=message]").get_text()
         assert kept.strip() == MESSAGE["message"]
+
+
+def test_line_breaks_count_once_as_in_the_browser(client: FlaskClient, data_dir: Path) -> None:
+    text = ("x" * 99 + "\r\n") * 20  # 2000 characters as the browser counts them
+    response = submit(client, "/en/contacts/", "contact-form", {**MESSAGE, "message": text})
+    assert response.status_code == 303
+    assert "\r" not in stored(data_dir)[0]["data"]["message"]
 
 
 def test_phone_is_optional(client: FlaskClient, data_dir: Path) -> None:
@@ -180,7 +187,7 @@ def content_with_department_email(tmp_path: Path) -> Path:
 @pytest.mark.parametrize(
     ("locale", "subject", "expected_to", "intro"),
     [
-        ("fr", "pneumology", "pneumo@iuc.example", "Un visiteur a écrit à Pneumologie"),
+        ("fr", "pneumology", "pneumo@iuc.example", "Destinataire\u00a0: Pneumologie"),
         ("en", "urology", "equipe@iuc.example", "A visitor wrote to Urology"),
         ("en", "general", "equipe@iuc.example", "A visitor wrote to The institute"),
     ],
@@ -237,8 +244,14 @@ def test_an_outage_keeps_the_message_and_deliver_sends_it_exactly_once(
 
     smtp_server.start()
     runner = app.test_cli_runner()
-    assert "1 sent, 0 failed, 0 waiting" in runner.invoke(args=["messages", "deliver"]).output
-    assert "0 sent, 0 failed, 0 waiting" in runner.invoke(args=["messages", "deliver"]).output
+    assert (
+        "1 sent, 0 failed, 0 rejected, 0 waiting"
+        in runner.invoke(args=["messages", "deliver"]).output
+    )
+    assert (
+        "0 sent, 0 failed, 0 rejected, 0 waiting"
+        in runner.invoke(args=["messages", "deliver"]).output
+    )
     assert len(smtp_server.inbox.messages) == 1
     assert events(data_dir) == ["mail_failed", "mail_sent"]
 
@@ -249,7 +262,7 @@ def test_without_any_recipient_the_message_waits(data_dir: Path, smtp_server: Sm
     assert smtp_server.inbox.messages == []
     assert events(data_dir) == []
     assert (
-        "0 sent, 0 failed, 1 waiting"
+        "0 sent, 0 failed, 0 rejected, 1 waiting"
         in app.test_cli_runner().invoke(args=["messages", "deliver"]).output
     )
 

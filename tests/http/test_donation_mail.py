@@ -85,9 +85,9 @@ def test_an_smtp_outage_loses_nothing_and_deliver_sends_once(
     runner = app.test_cli_runner()
     first = runner.invoke(args=["donations", "deliver"])
     assert first.exit_code == 0, first.output
-    assert "1 sent, 0 failed, 0 waiting" in first.output
+    assert "1 sent, 0 failed, 0 rejected, 0 waiting" in first.output
     second = runner.invoke(args=["donations", "deliver"])
-    assert "0 sent, 0 failed, 0 waiting" in second.output
+    assert "0 sent, 0 failed, 0 rejected, 0 waiting" in second.output
     assert len(smtp_server.inbox.messages) == 1
     assert events(data_dir) == ["mail_failed", "mail_sent"]
 

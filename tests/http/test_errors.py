@@ -9,7 +9,7 @@ from flask.testing import FlaskClient
 from tests.pages import soup, text_of
 
 TITLES = {
-    400: ("Requête incorrecte", "Bad request"),
+    400: ("Demande incorrecte", "Bad request"),
     403: ("Accès refusé", "Access denied"),
     404: ("Page introuvable", "Page not found"),
     405: ("Action non autorisée", "Action not allowed"),

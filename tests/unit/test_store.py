@@ -130,3 +130,39 @@ def test_purge_removes_old_records_and_records_the_removal(store: JsonlStore) ->
 def test_kinds_are_names_not_paths(store: JsonlStore) -> None:
     with pytest.raises(ValueError, match="not a kind"):
         store.add("../etc", "X", "fr", {})
+
+
+def test_an_idle_worker_sees_purges_made_by_another(tmp_path: Path) -> None:
+    """Two purges may give the new file the old file's inode: the index must not go stale."""
+    idle = JsonlStore(tmp_path)
+    first = idle.add("donations", "DON", "fr", {"n": 1}, key="early").record
+    busy = JsonlStore(tmp_path)
+    future = first.created + dt.timedelta(days=1)
+    for round_ in range(2):
+        busy.add("donations", "DON", "fr", {"n": round_}, key=f"round{round_}")
+        busy.purge("donations", future)
+    late = busy.add("donations", "DON", "fr", {"n": 9}, key="late").record
+    again = idle.add("donations", "DON", "fr", {"n": 9}, key="late")
+    assert not again.created
+    assert again.record == late
+    assert idle.find("donations", late.reference) == late
+    assert idle.find("donations", first.reference) is None
+    assert [r.id for r in idle.records("donations")] == [late.id]
+
+
+def test_purge_keeps_lines_it_cannot_date(store: JsonlStore) -> None:
+    store.add("donations", "DON", "fr", {"n": 1})
+    path = store.directory / "donations.jsonl"
+    with path.open("ab") as handle:
+        handle.write(b'{"a line from a future schema": true}\n')
+    assert store.purge("donations", dt.datetime(2999, 1, 1, tzinfo=dt.UTC)) == 1
+    assert path.read_bytes() == b'{"a line from a future schema": true}\n'
+
+
+def test_a_busy_delivery_lock_is_not_waited_for(store: JsonlStore) -> None:
+    with store.exclusive("messages", "delivery") as first:
+        assert first
+        with JsonlStore(store.directory).exclusive("messages", "delivery", wait=False) as second:
+            assert second is False
+    with store.exclusive("messages", "delivery", wait=False) as free:
+        assert free

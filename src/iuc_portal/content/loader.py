@@ -114,6 +114,9 @@ class Content:
     def department(self, department_id: str) -> Department:
         return self._departments_by_id[department_id]
 
+    def find_department(self, department_id: str) -> Department | None:
+        return self._departments_by_id.get(department_id)
+
     def hospital_of(self, department: Department) -> Hospital | None:
         return self.hospitals.get(department.hospital) if department.hospital else None
 

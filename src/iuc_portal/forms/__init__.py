@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from enum import Enum
 
-from flask import abort, current_app, session
+from flask import abort, current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from itsdangerous import BadData, URLSafeTimedSerializer
@@ -17,8 +17,8 @@ CSRF_FIELD = "csrf_token"
 
 class CsrfVerdict(Enum):
     OK = "ok"
-    EXPIRED = "expired"  # our token, but the session that held it is gone
-    FORGED = "forged"  # missing, not signed by us, or not this session's
+    EXPIRED = "expired"  # a token we signed, for a session that is gone or was replaced
+    FORGED = "forged"  # missing, or not signed by us
 
 
 def strip(value: str | None) -> str | None:
@@ -34,18 +34,21 @@ class SiteForm(FlaskForm):
     """
 
     iuc_hp = StringField()
-
-    def __init__(self, *args, **kwargs) -> None:
-        # Whether the session held a token must be read before the form makes one.
-        self.session_had_token = CSRF_FIELD in session
-        super().__init__(*args, **kwargs)
+    # Set when the token had expired: the form comes back filled, with a notice.
+    expired = False
 
     def csrf_verdict(self) -> CsrfVerdict:
-        """After ``validate()``: was the token good, merely expired, or forged?"""
+        """After ``validate()``: was the token good, merely expired, or forged?
+
+        A token we signed that does not match the session belongs to an old tab
+        whose session ended. Giving the form back, filled, stores nothing and
+        asks for a new submit, so a forged request gains nothing by it; and
+        SameSite=Lax already keeps the session cookie off other sites' posts.
+        """
         if not self.meta.csrf or not self.csrf_token.errors:
             return CsrfVerdict.OK
         submitted = self.csrf_token.data
-        if submitted and not self.session_had_token and _signed_by_us(submitted):
+        if submitted and _signed_by_us(submitted):
             return CsrfVerdict.EXPIRED
         return CsrfVerdict.FORGED
 
@@ -71,8 +74,8 @@ def _signed_by_us(token: str) -> bool:
     return True
 
 
-def submission_outcome(form: SiteForm) -> tuple[bool, bool]:
-    """Validate a posted form: (valid, expired).
+def submission_outcome(form: SiteForm) -> bool:
+    """Validate a posted form; True when it can be stored.
 
     A forged or missing token, or a filled honeypot, ends the request with a
     400 page and nothing is stored. An expired one gives the form back, filled,
@@ -84,7 +87,8 @@ def submission_outcome(form: SiteForm) -> tuple[bool, bool]:
     verdict = form.csrf_verdict()
     if verdict is CsrfVerdict.FORGED:
         abort(400)
-    return valid and verdict is CsrfVerdict.OK, verdict is CsrfVerdict.EXPIRED
+    form.expired = verdict is CsrfVerdict.EXPIRED
+    return valid and verdict is CsrfVerdict.OK
 
 
 def new_submission_key() -> str:

@@ -13,7 +13,7 @@ from iuc_portal.content import Content
 from iuc_portal.i18n import content_text
 
 from . import OnceField, SiteForm, strip
-from .fields import email_address, one_of
+from .fields import email_address, one_newline, one_of
 
 GENERAL = "general"
 MESSAGE_MAX = 2000
@@ -68,7 +68,7 @@ class ContactForm(SiteForm):
                 message=_l("Shorten your message to %(max)d characters or fewer"),
             ),
         ],
-        filters=[strip],
+        filters=[one_newline, strip],
     )
     submission_key = OnceField()
 

@@ -175,11 +175,13 @@ class DonationForm(SiteForm):
         description=_l("9 digits, for the company's tax receipt."),
         validators=[required_for_companies(_l("Enter the SIREN number of the company")), _siren],
         filters=[digits_only],
-        render_kw={"inputmode": "numeric"},
+        render_kw={"inputmode": "numeric", "autocomplete": "off"},
     )
     in_memory_of = StringField(
         _l("In memory of (optional)"),
         description=_l("The name of the person you wish to honour with this gift."),
+        # Not the donor: the browser must not offer the donor's own name here.
+        render_kw={"autocomplete": "off"},
         validators=[
             Optional(),
             Length(max=200, message=_l("Enter no more than %(max)d characters")),

@@ -51,6 +51,11 @@ def siren_is_valid(value: str) -> bool:
     return total % 10 == 0
 
 
+def one_newline(value: str | None) -> str | None:
+    """Browsers send line breaks as CRLF but count them as one character: so do we."""
+    return value.replace("\r\n", "\n") if isinstance(value, str) else value
+
+
 def digits_only(value: str | None) -> str | None:
     """Drop the spaces people type inside numbers ("732 829 320")."""
     if not isinstance(value, str):
@@ -69,8 +74,13 @@ def one_of(values: list[str], message: Any) -> Callable[[Form, Field], None]:
 
 
 def email_address(form: Form, field: Field) -> None:
-    """A well-formed address, normalised; deliverability is not checked (no DNS here)."""
+    """A well-formed address, normalised; deliverability is not checked (no DNS here).
+
+    Addresses that need SMTPUTF8 are refused: not every mail server relays them.
+    """
     try:
-        field.data = validate_email(field.data or "", check_deliverability=False).normalized
+        field.data = validate_email(
+            field.data or "", check_deliverability=False, allow_smtputf8=False
+        ).normalized
     except EmailNotValidError:
         raise ValidationError(_l("Enter an email address like name@example.fr")) from None

@@ -51,7 +51,7 @@ def site_content() -> Content:
 def page_title(title: str, form: Any = None) -> str:
     """``<title>``: the page, then the site; "Error:" first when a form has errors."""
     full = f"{title} – {site_content().site.short_name}"
-    if form is not None and getattr(form, "content_errors", None):
+    if form is not None and (getattr(form, "content_errors", None) or form.expired):
         return _("Error: %(title)s", title=full)
     return full
 
@@ -97,7 +97,7 @@ def render_page(
         body = render_template(template, **context)
     response = make_response(body)
     if fragments:
-        response.vary.add("HX-Request")
+        response.vary.update(("HX-Request", "HX-Target"))
     return response
 
 
@@ -145,7 +145,7 @@ def record_submission(kind: str, prefix: str, form: Any, thanks_endpoint: str) -
     reference = saved.record.reference
     if saved.created:
         log.info("%s %s recorded", kind, reference)
-        outbox(kind).deliver(smtp_settings(), only=[saved.record.id])
+        outbox(kind).deliver_now(saved.record.id, smtp_settings())
     # Only this browser may see the confirmation of what it sent.
     references = [r for r in session.get(kind, []) if r != reference]
     session[kind] = [*references, reference][-REMEMBERED:]

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 
 from iuc_portal.extensions import form_rate_limit, limiter
 from iuc_portal.forms import submission_outcome
-from iuc_portal.forms.contact import GENERAL, ContactForm
+from iuc_portal.forms.contact import ContactForm
 from iuc_portal.i18n import content_text
 from iuc_portal.mail import compose
 from iuc_portal.routing import localized_route
@@ -32,7 +32,7 @@ FRAGMENTS = {
 }
 
 
-def contacts_page(form: ContactForm, expired: bool = False) -> Response:
+def contacts_page(form: ContactForm) -> Response:
     content = site_content()
     text = query()
     return render_page(
@@ -40,7 +40,6 @@ def contacts_page(form: ContactForm, expired: bool = False) -> Response:
         title=_("Contacts"),
         fragments=FRAGMENTS,
         form=form,
-        expired=expired,
         query=text,
         departments=search(search_index(), text),
         hospitals=list(content.hospitals.values()),
@@ -57,9 +56,8 @@ def index() -> Response:
         subject = request.args.get("subject")
         return contacts_page(ContactForm(content, subject=subject))
     form = ContactForm(content)
-    valid, expired = submission_outcome(form)
-    if not valid:
-        return contacts_page(form, expired=expired)
+    if not submission_outcome(form):
+        return contacts_page(form)
     return record_submission(KIND, PREFIX, form, "contacts.thanks")
 
 
@@ -75,15 +73,16 @@ def thanks(reference: str) -> Response:
 
 
 def subject_name(subject: str) -> str:
-    if subject == GENERAL:
+    department = site_content().find_department(subject)
+    if department is None:  # general, or a department since removed from the content
         return _("The institute (general enquiry)")
-    return content_text(site_content().department(subject).name, plain=True)
+    return content_text(department.name, plain=True)
 
 
 def recipient(record: Record) -> str | None:
     """The department's own address, else the site's; None when neither is set."""
-    subject = record.data["subject"]
-    own = site_content().department(subject).email if subject != GENERAL else None
+    department = site_content().find_department(record.data["subject"])
+    own = department.email if department else None
     return own or current_app.config.get("MAIL_TO")
 
 
@@ -109,4 +108,5 @@ def compose_message(record: Record) -> EmailMessage | None:
         text=text,
         html=html,
         language=record.locale,
+        message_id=f"message.{record.id}",
     )

@@ -16,6 +16,7 @@ from flask import (
 )
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from werkzeug.datastructures import MultiDict
 
 from iuc_portal.donations import DonorType, Frequency, estimate
 from iuc_portal.extensions import form_rate_limit, limiter
@@ -52,17 +53,17 @@ FIELDS = (
     "in_memory_of",
     "newsletter",
 )
+GIFT_FIELDS = {"frequency", "donor_type", "preset", "amount"}
 # htmx swaps: the estimate as the amount changes; the whole form on submit.
 FRAGMENTS = {"estimate": "estimate", "donation-form": "form"}
 
 
-def donate_page(form: DonationForm, expired: bool = False) -> Response:
+def donate_page(form: DonationForm) -> Response:
     return render_page(
         "pages/donate.html",
         title=_("Make a donation"),
         fragments=FRAGMENTS,
         form=form,
-        expired=expired,
         estimate=form.estimate(),
         settings=form.settings,
     )
@@ -73,12 +74,13 @@ def donate_page(form: DonationForm, expired: bool = False) -> Response:
 def index() -> Response:
     settings = site_content().donations
     if request.method == "GET":
-        # Query parameters pre-fill the choice of gift (and feed the estimate).
-        return donate_page(DonationForm(settings, formdata=request.args or None))
+        # Query parameters pre-fill the choice of gift (and feed the estimate);
+        # never personal details, which have no place in a URL.
+        choice = MultiDict((k, v) for k, v in request.args.items(multi=True) if k in GIFT_FIELDS)
+        return donate_page(DonationForm(settings, formdata=choice or None))
     form = DonationForm(settings)
-    valid, expired = submission_outcome(form)
-    if not valid:
-        return donate_page(form, expired=expired)
+    if not submission_outcome(form):
+        return donate_page(form)
     return record_submission(KIND, PREFIX, form, "donate.thanks")
 
 
@@ -124,4 +126,5 @@ def compose_acknowledgement(record: Record) -> EmailMessage:
         text=text,
         html=html,
         language=record.locale,
+        message_id=f"donation.{record.id}",
     )
