@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 _axe = Axe()
@@ -56,6 +58,13 @@ FOCUS_STYLE = """(e) => { const s = getComputedStyle(e);
 
 def assert_focus_visible(page: Page) -> None:
     """The focused element shows an outline it does not have unfocused, in full view."""
+    # Scrolling to the focused element may be smooth: wait until it has arrived.
+    with contextlib.suppress(PlaywrightTimeout):
+        page.wait_for_function(
+            """() => { const box = document.activeElement.getBoundingClientRect();
+               return box.top >= -1 && box.bottom <= innerHeight + 1; }""",
+            timeout=3000,
+        )
     result = page.evaluate(
         f"""() => {{
           const style = {FOCUS_STYLE};
@@ -70,9 +79,10 @@ def assert_focus_visible(page: Page) -> None:
             && (hit === e || e.contains(hit) || hit.contains(e) || hit.control === e);
           e.blur();
           const unfocused = style(e);
-          e.focus();
+          e.focus({{preventScroll: true}});
           const text = e.textContent.trim();
-          return {{focused, unfocused, visible, tag: e.tagName, id: e.id, text}};
+          return {{focused, unfocused, visible, tag: e.tagName, id: e.id, text,
+                   box: [box.top, box.bottom, innerHeight]}};
         }}"""
     )
     focused, unfocused = result["focused"], result["unfocused"]
@@ -82,7 +92,7 @@ def assert_focus_visible(page: Page) -> None:
     assert (focused["outline"], focused["shadow"]) != (unfocused["outline"], unfocused["shadow"]), (
         where
     )
-    assert result["visible"], f"focused element is hidden or covered: {where}"
+    assert result["visible"], f"focused element is out of view or covered: {where} {result['box']}"
 
 
 # The screen-reader view, reduced to what is navigated by.

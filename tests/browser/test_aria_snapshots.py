@@ -1,0 +1,47 @@
+"""What a screen reader navigates by, kept as reviewed golden files.
+
+A change to landmarks, headings, links or form controls shows up in review as
+a readable diff of tests/browser/aria/*.yml. After a deliberate change, run
+`IUC_UPDATE_SNAPSHOTS=1 make test` and review the diff before committing.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page
+
+from .helpers import navigable_outline
+
+GOLDEN = Path(__file__).parent / "aria"
+PAGES = {
+    "home-fr": "/fr/",
+    "home-en": "/en/",
+    "department-fr": "/fr/services/pneumologie",
+    "department-en": "/en/departments/pneumology",
+    "donate-fr": "/fr/faire-un-don/",
+    "donate-en": "/en/donate/",
+    "contacts-fr": "/fr/contacts/",
+    "contacts-en": "/en/contacts/",
+}
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_the_screen_reader_view_matches_its_golden_file(page: Page, server: str, name: str) -> None:
+    page.goto(server + PAGES[name])
+    outline = navigable_outline(page.locator("body").aria_snapshot())
+    golden = GOLDEN / f"{name}.yml"
+    if os.environ.get("IUC_UPDATE_SNAPSHOTS") == "1":
+        golden.parent.mkdir(exist_ok=True)
+        golden.write_text(outline, encoding="utf-8")
+    expected = golden.read_text(encoding="utf-8") if golden.exists() else ""
+    diff = "".join(
+        difflib.unified_diff(
+            expected.splitlines(keepends=True), outline.splitlines(keepends=True),
+            f"{golden.name} (reviewed)", f"{golden.name} (now)",
+        )
+    )  # fmt: skip
+    assert not diff, f"the screen-reader view of {PAGES[name]} changed:\n{diff}"

@@ -1,0 +1,90 @@
+"""Giving and writing with the keyboard alone, in both languages."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from .helpers import active, assert_focus_visible, tab_to
+
+DONATE = {"fr": "/fr/faire-un-don/", "en": "/en/donate/"}
+CONTACTS = {"fr": "/fr/contacts/", "en": "/en/contacts/"}
+
+
+def type_into(page: Page, field_id: str, text: str) -> None:
+    tab_to(page, f"e.id === '{field_id}'")
+    page.keyboard.type(text)
+
+
+def follow_every_summary_link(page: Page) -> None:
+    """Each link of the error summary moves focus to its field."""
+    links = page.locator(".error-summary a")
+    for index in range(links.count()):
+        target = links.nth(index).get_attribute("href")[1:]
+        page.locator(".error-summary").focus()
+        tab_to(page, f"e.matches('.error-summary a') && e.getAttribute('href') === '#{target}'")
+        page.keyboard.press("Enter")
+        assert active(page)["id"] == target
+        assert_focus_visible(page)
+
+
+@pytest.mark.parametrize("locale", ["fr", "en"])
+def test_a_donation_with_the_keyboard_only(page: Page, server: str, locale: str) -> None:
+    page.goto(server + DONATE[locale])
+    # Monthly: Tab into the first radio group, then the arrow key moves the choice.
+    tab_to(page, "e.id === 'frequency-0'")
+    page.keyboard.press("ArrowRight")
+    assert active(page)["id"] == "frequency-1"
+    # Send at once: the errors come back, focus on their summary.
+    tab_to(page, "e.matches('#donation-form button[type=submit]')")
+    page.keyboard.press("Enter")
+    expect(page.locator(".error-summary")).to_be_focused()
+    follow_every_summary_link(page)
+    # Type another amount, then fill in every required field in turn.
+    page.locator(".error-summary").focus()
+    type_into(page, "amount", "25,50" if locale == "fr" else "25.50")
+    for field_id, text in (
+        ("given_name", "Ada"), ("family_name", "Lovelace"), ("email", "ada@example.org"),
+        ("address_line1", "12 rue de la Paix"), ("postal_code", "75002"), ("city", "Paris"),
+    ):  # fmt: skip
+        type_into(page, field_id, text)
+    tab_to(page, "e.matches('#donation-form button[type=submit]')")
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"/DON-[0-9A-Z]{4}-[0-9A-Z]{4}$"))
+    summary = page.locator("main").inner_text()
+    assert ("25,50" if locale == "fr" else "25.50") in summary
+    assert ("Chaque mois" if locale == "fr" else "Every month") in summary
+
+
+@pytest.mark.parametrize("locale", ["fr", "en"])
+def test_a_contact_message_with_the_keyboard_only(page: Page, server: str, locale: str) -> None:
+    page.goto(server + CONTACTS[locale])
+    tab_to(page, "e.id === 'subject'")
+    page.keyboard.press("ArrowDown")  # the first department after "general"
+    tab_to(page, "e.matches('#contact-form button[type=submit]')")
+    page.keyboard.press("Enter")
+    expect(page.locator(".error-summary")).to_be_focused()
+    follow_every_summary_link(page)
+    page.locator(".error-summary").focus()
+    for field_id, text in (("name", "Jean Dupont"), ("email", "jean@example.org"),
+                           ("message", "Bonjour, une question.")):  # fmt: skip
+        type_into(page, field_id, text)
+    tab_to(page, "e.matches('#contact-form button[type=submit]')")
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"/MSG-[0-9A-Z]{4}-[0-9A-Z]{4}$"))
+
+
+@pytest.mark.parametrize("path", ["/fr/", "/en/departments/", "/fr/faire-un-don/", "/en/contacts/"])
+def test_focus_is_visible_on_everything_tab_reaches(page: Page, server: str, path: str) -> None:
+    """Every stop of a full Tab round shows a focus outline, in view and uncovered."""
+    page.goto(server + path)
+    seen = 0
+    for _ in range(300):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement === document.body"):
+            break
+        assert_focus_visible(page)
+        seen += 1
+    assert seen > 5
