@@ -34,6 +34,7 @@ def _same_in_both() -> list[str]:
     content = load_content(CONTENT_DIR)
     names = [content.site.short_name, "IUC", "RGAA"]
     names += [person.name for person in content.people.values()]
+    names += [tool.name for tool in content.site.accessibility.automated_tests.tools]
     for hospital in content.hospitals.values():
         names += [hospital.address.street, hospital.address.city]
     names += SAME_IN_BOTH

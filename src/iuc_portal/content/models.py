@@ -142,6 +142,22 @@ class Coordination(Model):
     email: Email | None = None
 
 
+class Tool(Model):
+    name: NonEmpty
+    version: NonEmpty
+
+
+class AutomatedTests(Model):
+    """What the automated test suite checks, stated in the accessibility statement.
+
+    A test compares the versions here with the tools installed, so the
+    statement cannot drift from what really ran.
+    """
+
+    date: dt.date
+    tools: list[Tool] = Field(min_length=1)
+
+
 class Accessibility(Model):
     level: Literal["none", "partial", "full"]
     criteria_met_percent: int | None = Field(default=None, ge=0, le=100)
@@ -149,6 +165,7 @@ class Accessibility(Model):
     auditor: TextField | None = None
     statement_date: dt.date
     contact_email: Email | None = None
+    automated_tests: AutomatedTests
 
 
 class Retention(Model):
