@@ -7,6 +7,8 @@ PORT ?= 8000
 CHROMIUM ?= /usr/bin/chromium
 
 PO_FILES := $(wildcard translations/*/LC_MESSAGES/messages.po)
+STATIC_SOURCES := $(shell find static -type f -not -path 'static/dist/*' 2>/dev/null)
+MANIFEST := static/dist/manifest.json
 MO_FILES := $(PO_FILES:.po=.mo)
 APP_STAMP := $(VENV)/.app-installed
 TEST_STAMP := $(VENV)/.test-installed
@@ -18,13 +20,17 @@ TEST_STAMP := $(VENV)/.test-installed
 help: ## List the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 16
 
-install: $(APP_STAMP) $(MO_FILES) ## Create .venv, install the site, compile catalogs
+install: $(APP_STAMP) $(MO_FILES) $(MANIFEST) ## Create .venv, install the site, compile catalogs, build assets
 	@true
 
 $(APP_STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e .
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[build]'
 	touch $@
+
+# Content-hashed, precompressed copies of the static files, and their manifest.
+$(MANIFEST): $(STATIC_SOURCES) src/iuc_portal/build.py $(APP_STAMP)
+	$(BIN)/python src/iuc_portal/build.py --only static
 
 translations/%/LC_MESSAGES/messages.mo: translations/%/LC_MESSAGES/messages.po $(APP_STAMP)
 	$(BIN)/pybabel compile --statistics -i $< -o $@ -l $*
@@ -33,7 +39,7 @@ run: install ## Serve the site with gunicorn on http://127.0.0.1:$(PORT)
 	$(BIN)/gunicorn -c gunicorn.conf.py --bind 127.0.0.1:$(PORT) 'iuc_portal:create_app()'
 
 $(TEST_STAMP): $(APP_STAMP) pyproject.toml
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[build,test]'
 	touch $@
 
 # The browser tests need Chromium, and the HTML checker needs Java. Where apt

@@ -3,7 +3,29 @@
 import multiprocessing
 import os
 
+from gunicorn.glogging import Logger
+
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:" + os.environ.get("PORT", "8000"))
+# Sync workers: the site does little but render and append to files.
 workers = int(os.environ.get("WEB_CONCURRENCY", "0")) or multiprocessing.cpu_count() * 2 + 1
-# Each instance keeps to itself: no shared control socket between sites or tests.
+timeout = 30  # a stuck worker is replaced; SMTP alone waits at most 5 s
+graceful_timeout = 20
+keepalive = 5
+# Each instance keeps to itself: no control socket shared between sites or tests.
 control_socket_disable = True
+
+accesslog = "-"
+# The path without its query string (%(U)s, not %(r)s): a query could carry what
+# a visitor typed. No referrer either, for the same reason.
+access_log_format = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(M)sms "%(a)s"'
+
+
+class QuietHealthLogger(Logger):
+    """The load balancer's health checks would drown the access log."""
+
+    def access(self, resp, req, environ, request_time):
+        if environ.get("PATH_INFO") != "/healthz":
+            super().access(resp, req, environ, request_time)
+
+
+logger_class = QuietHealthLogger

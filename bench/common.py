@@ -35,16 +35,24 @@ def wait_until_up(url: str, timeout: float = 30) -> None:
 
 @contextlib.contextmanager
 def gunicorn(
-    app: str, workers: int, env: dict[str, str] | None = None, health: str = "/healthz"
+    app: str,
+    workers: int,
+    env: dict[str, str] | None = None,
+    health: str = "/healthz",
+    log: Path | None = None,
 ) -> Iterator[tuple[str, subprocess.Popen]]:
-    """Serve ``app`` with the project's gunicorn.conf.py on a free loopback port."""
+    """Serve ``app`` with the project's gunicorn.conf.py on a free loopback port.
+
+    ``log`` receives what gunicorn prints (the access log among it).
+    """
     port = free_port()
+    output = log.open("wb") if log else subprocess.DEVNULL
     process = subprocess.Popen(
         [str(GUNICORN), "-c", str(ROOT / "gunicorn.conf.py"), "--bind", f"127.0.0.1:{port}", app],
         cwd=ROOT,
         env={**os.environ, "WEB_CONCURRENCY": str(workers), **(env or {})},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stdout=output,
+        stderr=subprocess.STDOUT if log else subprocess.DEVNULL,
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -56,6 +64,8 @@ def gunicorn(
             process.wait(timeout=20)
         except subprocess.TimeoutExpired:
             process.kill()
+        if log:
+            output.close()
 
 
 def worker_pids(master: int) -> list[int]:

@@ -8,31 +8,32 @@ from typing import Any
 
 from flask import Flask
 
-from . import assets, cli, errors, i18n, outbox, routing, security, views
+from . import assets, caching, cli, errors, i18n, outbox, routing, security, views
 from . import config as settings
 from .content import load_content
 from .extensions import limiter
-from .paths import CONTENT_DIR, STATIC_DIR, TEMPLATES_DIR, TRANSLATIONS_DIR
+from .paths import CONTENT_DIR, TEMPLATES_DIR, TRANSLATIONS_DIR
 from .submissions import JsonlStore
 from .views import contacts, departments, donate, meta, pages
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the site. ``config`` wins over the environment (tests use it)."""
-    app = Flask(
-        __name__,
-        template_folder=str(TEMPLATES_DIR),
-        static_folder=str(STATIC_DIR),
-        static_url_path="/static",
-    )
+    # Static files are served by WhiteNoise (assets.py), not by a Flask route.
+    app = errors.Site(__name__, template_folder=str(TEMPLATES_DIR), static_folder=None)
     app.config.from_mapping(
         settings.from_environ(),
         CONTENT_DIR=str(CONTENT_DIR),
         TRANSLATIONS_DIR=str(TRANSLATIONS_DIR),
     )
     app.config.update(config or {})
+    data_dir = settings.prepare_data_dir(app.config["DATA_DIR"])
     if not app.config["SECRET_KEY"]:
-        app.config["SECRET_KEY"] = settings.ensure_secret_key(Path(app.config["DATA_DIR"]))
+        app.config["SECRET_KEY"] = settings.ensure_secret_key(data_dir)
+
+    # First: every request gets its id and its headers, whatever stops it later.
+    security.init_app(app)
+    caching.init_app(app)
 
     content = load_content(Path(app.config["CONTENT_DIR"]))
     app.extensions["iuc_content"] = content
@@ -59,7 +60,6 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.cli.add_command(cli.submissions_group("messages", contacts.KIND, contacts.FIELDS))
 
     errors.init_app(app)
-    security.init_app(app)
     assets.init_app(app)
     app.jinja_env.globals.update(site=content.site, content=content)
     return app

@@ -1,13 +1,60 @@
-"""Links to static files, through one helper so templates never spell a path."""
+"""Static files: served by WhiteNoise inside the app, linked through one helper.
+
+``python -m iuc_portal.build`` (run by ``make install`` and the wheel build)
+writes content-hashed copies under ``static/dist/`` and a manifest; templates
+link ``asset("css/site.css")``, which gives the hashed name, so a file can be
+cached for a year and a change is a new URL. Without a build (a bare
+checkout) the plain name is linked and cached briefly.
+"""
 
 from __future__ import annotations
 
-from flask import Flask, url_for
+import json
+from pathlib import Path
+
+from flask import Flask, current_app
+from werkzeug.datastructures import Headers
+from whitenoise import WhiteNoise
+
+from .build import DIST, MANIFEST
+from .paths import STATIC_DIR
+from .security import static_headers
+
+PREFIX = "/static/"
+
+
+def load_manifest(static_dir: Path) -> dict[str, str]:
+    path = static_dir / DIST / MANIFEST
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
 
 
 def asset_url(path: str) -> str:
-    return url_for("static", filename=path)
+    return PREFIX + current_app.extensions["iuc_assets"].get(path, path)
+
+
+IMMUTABLE = "public, max-age=31536000, immutable"  # a year
+
+
+def is_immutable(path: str, url: str) -> bool:
+    """Hashed copies never change: a new content has a new name."""
+    return url.startswith(f"{PREFIX}{DIST}/")
+
+
+def add_headers(headers: Headers, path: str, url: str) -> None:
+    static_headers(headers, path, url)
+    if is_immutable(path, url):
+        headers["Cache-Control"] = IMMUTABLE
 
 
 def init_app(app: Flask) -> None:
+    app.extensions["iuc_assets"] = load_manifest(STATIC_DIR)
     app.add_template_global(asset_url, "asset")
+    app.wsgi_app = WhiteNoise(  # type: ignore[method-assign]
+        app.wsgi_app,
+        root=STATIC_DIR,
+        prefix=PREFIX,
+        max_age=3600,
+        allow_all_origins=False,
+        immutable_file_test=is_immutable,
+        add_headers_function=add_headers,
+    )

@@ -59,6 +59,8 @@ def from_environ(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
         "LOCALE_THRESHOLD": _int(env, "IUC_LOCALE_THRESHOLD", 100),
         "DEFAULT_LOCALE": env.get("IUC_DEFAULT_LOCALE") or "fr",
         "PAGE_MAX_AGE": _int(env, "IUC_PAGE_MAX_AGE", 300),
+        # Content pages rendered once per process; 0 renders every time (benchmarks).
+        "PAGE_CACHE": _flag(env.get("IUC_PAGE_CACHE"), True),
         # Forms are small; anything larger is refused with a localized 413.
         "MAX_CONTENT_LENGTH": _int(env, "IUC_MAX_CONTENT_LENGTH", 64 * 1024),
         # Submissions of a form per client address (Flask-Limiter syntax).
@@ -69,6 +71,16 @@ def from_environ(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
         "WTF_CSRF_TIME_LIMIT": None,
         "SESSION_COOKIE_SAMESITE": "Lax",
     }
+
+
+def prepare_data_dir(path: str) -> Path:
+    """The data directory, created if missing, so the health check can tell it is writable."""
+    data_dir = Path(path)
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        pass  # reported by /healthz, rather than refusing to serve the pages
+    return data_dir
 
 
 def ensure_secret_key(data_dir: Path) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, g, make_response, render_template
+from flask import Flask, Response, g, make_response, render_template, request
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException
 
@@ -51,6 +51,19 @@ def render_error(error: HTTPException) -> Response:
         # Outside /fr/ and /en/ the language came from the visitor's headers.
         response.vary.update(("Accept-Language", "Cookie"))
     return response
+
+
+class Site(Flask):
+    """The Flask app, logging a failure with the request id its error page shows."""
+
+    def log_exception(self, exc_info) -> None:  # type: ignore[no-untyped-def]
+        self.logger.error(
+            "request %s failed: %s %s",
+            g.get("request_id", "-"),
+            request.method,
+            request.path,
+            exc_info=exc_info,
+        )
 
 
 def init_app(app: Flask) -> None:

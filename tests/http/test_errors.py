@@ -87,10 +87,13 @@ def test_a_negotiated_error_page_varies_on_the_headers_it_read(site_client: Flas
     assert "Accept-Language" not in inside.vary
 
 
-def test_an_unlisted_error_code_still_gets_a_localized_page(site_client: FlaskClient) -> None:
-    response = site_client.get("/static/css/site.css", headers={"Range": "bytes=999999-"})
-    assert response.status_code == 416
-    assert soup(response.data).find("html")["lang"] == "fr"
+def test_an_unlisted_error_code_still_gets_a_localized_page(app: Flask) -> None:
+    app.add_url_rule("/teapot", "teapot", lambda: abort(418))
+    response = app.test_client().get("/teapot", headers={"Accept-Language": "en"})
+    assert response.status_code == 418
+    doc = soup(response.data)
+    assert doc.find("html")["lang"] == "en"
+    assert text_of(doc.find("h1")) == "The request could not be completed"
 
 
 def test_an_error_page_has_no_canonical_or_alternates(site_client: FlaskClient) -> None:

@@ -1,0 +1,89 @@
+"""Build steps that run before the site is served: never at start, never in an installed package.
+
+    python src/iuc_portal/build.py [--static DIR] [--translations DIR]
+
+- Static files get copies named by their content's hash under ``static/dist/``,
+  listed in ``static/dist/manifest.json``, each precompressed with gzip and
+  brotli, so WhiteNoise can serve them for a year as immutable.
+- ``.po`` catalogs are compiled to ``.mo``.
+
+``make install`` and the wheel's build hook (``hatch_build.py``) both call
+this, by its path: it imports nothing from the package (so not Flask), only
+the standard library, Babel, WhiteNoise and brotli, and so runs in the wheel's
+isolated build environment.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from whitenoise.compress import Compressor
+
+DIST = "dist"
+MANIFEST = "manifest.json"
+
+
+def hashed_name(relative: Path, content: bytes) -> Path:
+    digest = hashlib.sha256(content).hexdigest()[:12]
+    return relative.with_name(f"{relative.stem}.{digest}{relative.suffix}")
+
+
+def build_static(static_dir: Path) -> dict[str, str]:
+    """Hashed, compressed copies of every static file; returns the manifest."""
+    dist = static_dir / DIST
+    if dist.exists():
+        shutil.rmtree(dist)
+    manifest: dict[str, str] = {}
+    compressor = Compressor(quiet=True)
+    sources = sorted(
+        path for path in static_dir.rglob("*") if path.is_file() and DIST not in path.parts
+    )
+    for source in sources:
+        relative = source.relative_to(static_dir)
+        content = source.read_bytes()
+        target = dist / hashed_name(relative, content)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(content)
+        manifest[relative.as_posix()] = target.relative_to(static_dir).as_posix()
+        if compressor.should_compress(target.name):
+            compressor.compress(str(target))
+    (dist / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
+    return manifest
+
+
+def compile_catalogs(translations_dir: Path) -> list[Path]:
+    """Compile each ``messages.po``; fuzzy entries are left out, as pybabel does."""
+    compiled = []
+    for po_path in sorted(translations_dir.glob("*/LC_MESSAGES/messages.po")):
+        with po_path.open("rb") as handle:
+            catalog = read_po(handle, locale=po_path.parent.parent.name)
+        mo_path = po_path.with_suffix(".mo")
+        with mo_path.open("wb") as handle:
+            write_mo(handle, catalog, use_fuzzy=False)
+        compiled.append(mo_path)
+    return compiled
+
+
+def main(argv: list[str] | None = None) -> None:
+    root = Path(__file__).resolve().parents[2]
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--static", type=Path, default=root / "static")
+    parser.add_argument("--translations", type=Path, default=root / "translations")
+    parser.add_argument("--only", choices=["static", "catalogs"])
+    args = parser.parse_args(argv)
+    if args.only != "catalogs":
+        manifest = build_static(args.static)
+        print(f"static: {len(manifest)} files hashed into {args.static / DIST}")
+    if args.only != "static":
+        for mo_path in compile_catalogs(args.translations):
+            print(f"compiled {mo_path}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,164 @@
+"""Security headers, cookies, caching and the error page, as production serves them."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from iuc_portal import create_app
+from tests.forms import hidden_fields
+from tests.pages import PAGES, soup, text_of
+
+STRICT = {
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Cross-Origin-Resource-Policy": "same-origin",
+    "X-Frame-Options": "DENY",
+}
+
+
+def assert_strict_headers(response) -> None:
+    csp = dict(
+        part.strip().split(" ", 1)
+        for part in response.headers["Content-Security-Policy"].split(";")
+    )
+    assert csp["default-src"] == "'self'"
+    assert csp["object-src"] == "'none'"
+    assert csp["base-uri"] == "'none'"
+    assert csp["form-action"] == "'self'"
+    assert csp["frame-ancestors"] == "'none'"
+    assert "unsafe-inline" not in response.headers["Content-Security-Policy"]
+    assert "unsafe-eval" not in response.headers["Content-Security-Policy"]
+    for name, value in STRICT.items():
+        assert response.headers[name] == value
+    assert "camera=()" in response.headers["Permissions-Policy"]
+
+
+@pytest.mark.parametrize(
+    "path", [p.path for p in PAGES[:4]] + ["/nowhere", "/healthz", "/sitemap.xml"]
+)
+def test_every_response_carries_the_headers(site_client: FlaskClient, path: str) -> None:
+    response = site_client.get(path)
+    assert_strict_headers(response)
+    assert "Strict-Transport-Security" not in response.headers  # plain http
+
+
+def test_static_files_carry_them_too(site_app: Flask, site_client: FlaskClient) -> None:
+    hashed = site_app.extensions["iuc_assets"]["css/site.css"]
+    response = site_client.get(f"/static/{hashed}")
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert_strict_headers(response)
+    assert "Access-Control-Allow-Origin" not in response.headers
+
+
+@pytest.mark.parametrize("encoding", ["br", "gzip"])
+def test_static_files_are_precompressed(
+    site_app: Flask, site_client: FlaskClient, encoding: str
+) -> None:
+    hashed = site_app.extensions["iuc_assets"]["js/vendor/htmx-2.0.11.min.js"]
+    response = site_client.get(f"/static/{hashed}", headers={"Accept-Encoding": encoding})
+    assert response.headers["Content-Encoding"] == encoding
+    assert "Accept-Encoding" in response.headers["Vary"]
+
+
+def test_templates_link_the_hashed_files(site_client: FlaskClient) -> None:
+    doc = soup(site_client.get("/fr/").data)
+    links = [
+        tag.get("href") or tag.get("src") for tag in doc.select("link[rel=stylesheet], script[src]")
+    ]
+    assert links
+    assert all(link.startswith("/static/dist/") for link in links)
+
+
+def test_hsts_over_https(site_client: FlaskClient) -> None:
+    response = site_client.get("/fr/", base_url="https://localhost")
+    assert response.headers["Strict-Transport-Security"] == "max-age=63072000; includeSubDomains"
+
+
+@pytest.mark.parametrize(("proxies", "hsts"), [(1, True), (0, False)])
+def test_https_behind_a_proxy_counts_only_when_the_proxy_is_trusted(
+    data_dir, proxies: int, hsts: bool
+) -> None:
+    app = create_app({"DATA_DIR": str(data_dir), "SECRET_KEY": "p" * 40, "PROXY_COUNT": proxies})
+    response = app.test_client().get("/fr/", headers={"X-Forwarded-Proto": "https"})
+    assert ("Strict-Transport-Security" in response.headers) is hsts
+
+
+def test_the_session_cookie_is_http_only_lax_and_secure_over_https(
+    site_client: FlaskClient,
+) -> None:
+    plain = site_client.get("/en/donate/").headers["Set-Cookie"]
+    assert "HttpOnly" in plain
+    assert "SameSite=Lax" in plain
+    assert "Secure" not in plain
+    secure = FlaskClient(site_client.application).get("/en/donate/", base_url="https://localhost")
+    assert "Secure" in secure.headers["Set-Cookie"]
+
+
+def test_content_pages_are_public_with_an_etag_and_revalidate(site_client: FlaskClient) -> None:
+    response = site_client.get("/fr/services/")
+    assert response.headers["Cache-Control"] == "public, max-age=300"
+    etag = response.headers["ETag"]
+    again = site_client.get("/fr/services/", headers={"If-None-Match": etag})
+    assert again.status_code == 304
+    assert again.data == b""
+    other = site_client.get("/en/departments/")
+    assert other.headers["ETag"] != etag
+
+
+@pytest.mark.parametrize("path", ["/en/donate/", "/fr/contacts/", "/nowhere", "/"])
+def test_pages_with_forms_errors_and_redirects_are_not_stored(
+    site_client: FlaskClient, path: str
+) -> None:
+    assert site_client.get(path).headers["Cache-Control"] == "private, no-store"
+
+
+def test_content_pages_are_rendered_once_per_process(
+    app: Flask, client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import iuc_portal.views as views
+
+    renders = []
+    original = views.render_template
+    monkeypatch.setattr(
+        views, "render_template", lambda *a, **k: renders.append(a[0]) or original(*a, **k)
+    )
+    first = client.get("/en/departments/urology")
+    second = client.get("/en/departments/urology")
+    assert renders == ["pages/department.html"]
+    assert first.data == second.data
+    assert first.headers["ETag"] == second.headers["ETag"]
+    assert second.headers["X-Request-ID"] != first.headers["X-Request-ID"]
+    client.get("/en/donate/")
+    client.get("/en/donate/")
+    assert renders.count("pages/donate.html") == 2  # a form page is always rendered
+
+
+def test_a_500_shows_a_reference_and_logs_it_without_a_traceback(
+    app: Flask, caplog: pytest.LogCaptureFixture
+) -> None:
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    app.add_url_rule("/en/broken", "broken", lambda: 1 / 0)
+    with caplog.at_level(logging.ERROR):
+        response = app.test_client().get("/en/broken")
+    assert response.status_code == 500
+    body = response.get_data(as_text=True)
+    reference = response.headers["X-Request-ID"]
+    assert reference in text_of(soup(body).find("main"))
+    assert "Traceback" not in body
+    assert "ZeroDivisionError" not in body
+    assert "/work" not in body
+    assert ".py" not in body
+    assert f"request {reference} failed: GET /en/broken" in caplog.text
+
+
+def test_the_form_token_survives_a_cached_page(site_client: FlaskClient) -> None:
+    """A form page is never cached, so its token always matches its session."""
+    first = hidden_fields(site_client.get("/en/donate/"), "donation-form")
+    second = hidden_fields(site_client.get("/en/donate/"), "donation-form")
+    assert first["submission_key"] != second["submission_key"]
