@@ -68,6 +68,8 @@ test: install $(TEST_STAMP) browser-deps lint ## Everything the tests need, then
 	$(BIN)/pytest
 
 bench: install ## Benchmarks: ratios and checks measured in one run
+	@command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk)
+	$(BIN)/python bench/pages.py
 	$(BIN)/python bench/donations.py
 
 # Catalog chores. LOCALE, not LANG: make passes command-line variables to

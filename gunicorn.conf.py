@@ -7,7 +7,7 @@ from gunicorn.glogging import Logger
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:" + os.environ.get("PORT", "8000"))
 # Sync workers: the site does little but render and append to files.
-workers = int(os.environ.get("WEB_CONCURRENCY", "0")) or multiprocessing.cpu_count() * 2 + 1
+workers = int(os.environ.get("WEB_CONCURRENCY") or 0) or multiprocessing.cpu_count() * 2 + 1
 timeout = 30  # a stuck worker is replaced; SMTP alone waits at most 5 s
 graceful_timeout = 20
 keepalive = 5

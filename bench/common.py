@@ -47,10 +47,15 @@ def gunicorn(
     """
     port = free_port()
     output = log.open("wb") if log else subprocess.DEVNULL
+    environ = {**os.environ, **(env or {})}
+    # workers=0 leaves the count to gunicorn.conf.py (from the CPU count).
+    environ.pop("WEB_CONCURRENCY", None)
+    if workers:
+        environ["WEB_CONCURRENCY"] = str(workers)
     process = subprocess.Popen(
         [str(GUNICORN), "-c", str(ROOT / "gunicorn.conf.py"), "--bind", f"127.0.0.1:{port}", app],
         cwd=ROOT,
-        env={**os.environ, "WEB_CONCURRENCY": str(workers), **(env or {})},
+        env=environ,
         stdout=output,
         stderr=subprocess.STDOUT if log else subprocess.DEVNULL,
     )

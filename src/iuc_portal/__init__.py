@@ -31,9 +31,11 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = settings.ensure_secret_key(data_dir)
 
-    # First: every request gets its id and its headers, whatever stops it later.
+    # First: every request gets its id, its headers and its cache policy,
+    # whatever stops it later (after_request functions run in reverse order,
+    # so the page store, registered first, sees the final headers).
+    pages_rendered = caching.init_app(app)
     security.init_app(app)
-    caching.init_app(app)
 
     content = load_content(Path(app.config["CONTENT_DIR"]))
     app.extensions["iuc_content"] = content
@@ -62,4 +64,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     assets.init_app(app)
     app.jinja_env.globals.update(site=content.site, content=content)
+
+    # The WSGI stack, outside in: trusted proxy headers, static files, pages
+    # already rendered, then Flask.
+    app.wsgi_app = caching.PageCache(app.wsgi_app, pages_rendered)  # type: ignore[method-assign]
+    app.wsgi_app = assets.static_files(app.wsgi_app)  # type: ignore[method-assign]
+    app.wsgi_app = security.behind_proxies(app.wsgi_app, app.config["PROXY_COUNT"])  # type: ignore[method-assign]
     return app

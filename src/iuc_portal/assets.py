@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from flask import Flask, current_app
 from werkzeug.datastructures import Headers
@@ -49,8 +50,12 @@ def add_headers(headers: Headers, path: str, url: str) -> None:
 def init_app(app: Flask) -> None:
     app.extensions["iuc_assets"] = load_manifest(STATIC_DIR)
     app.add_template_global(asset_url, "asset")
-    app.wsgi_app = WhiteNoise(  # type: ignore[method-assign]
-        app.wsgi_app,
+
+
+def static_files(wsgi_app: Any) -> WhiteNoise:
+    """Serve /static/ before the request reaches Flask."""
+    return WhiteNoise(
+        wsgi_app,
         root=STATIC_DIR,
         prefix=PREFIX,
         max_age=3600,

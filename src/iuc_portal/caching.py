@@ -5,51 +5,99 @@ locale, so it is sent with ``Cache-Control: public`` and an ``ETag`` a CDN or
 a browser can revalidate with ``If-None-Match``. Pages that touch the session
 (forms, confirmations) are ``private, no-store``.
 
-The rendered body of each content page is kept in memory, per process, and
-served again without rendering. Content and catalogs are read at start only,
-so a restart after a change starts with an empty cache: never a stale page.
+Each content page, once rendered, is kept in memory with its headers, and
+``PageCache`` (a WSGI middleware) serves it again without entering Flask.
+Content and catalogs are read at start only, so a restart after a change
+starts with an empty cache: never a stale page.
 """
 
 from __future__ import annotations
 
+import secrets
+from collections import OrderedDict
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from flask import Flask, Response, current_app, g, request
 from flask.globals import request_ctx
 
-MAX_PAGES = 2000  # a bound, not a working size: the site has a few dozen pages
-VARIED_HEADERS = ("HX-Request", "HX-Target", "HX-History-Restore-Request")
+# Pages without a query string are few (the site's own); pages with one
+# (searches) are kept to the most recent few hundred.
+MAX_PAGES = 2000
+MAX_QUERIES = 500
+VARIED = ("HTTP_HX_REQUEST", "HTTP_HX_TARGET", "HTTP_HX_HISTORY_RESTORE_REQUEST")
+# Set per response, never stored.
+PER_RESPONSE = {"x-request-id", "date", "set-cookie"}
+
+Key = tuple[str | None, ...]
+
+
+def page_key(environ: dict[str, Any]) -> Key | None:
+    """What a stored page depends on; None for what must always be rendered."""
+    if environ["REQUEST_METHOD"] not in {"GET", "HEAD"}:
+        return None
+    return (
+        environ["wsgi.url_scheme"],
+        environ.get("HTTP_HOST") or environ.get("SERVER_NAME"),
+        environ.get("PATH_INFO", ""),
+        environ.get("QUERY_STRING", ""),
+        *(environ.get(name) for name in VARIED),
+    )
 
 
 @dataclass(frozen=True)
 class Page:
     body: bytes
-    mimetype: str
-    vary: tuple[str, ...]
+    headers: tuple[tuple[str, str], ...]
     etag: str
 
 
-def _cache() -> dict[tuple, Page]:
-    return current_app.extensions.setdefault("iuc_page_cache", {})
+class PageStore:
+    """Rendered content pages of one process."""
+
+    def __init__(self) -> None:
+        self.pages: dict[Key, Page] = {}
+        self.queries: OrderedDict[Key, Page] = OrderedDict()
+
+    def get(self, key: Key) -> Page | None:
+        if key[3]:  # a query string
+            page = self.queries.get(key)
+            if page is not None:
+                self.queries.move_to_end(key)
+            return page
+        return self.pages.get(key)
+
+    def put(self, key: Key, page: Page) -> None:
+        if key[3]:
+            self.queries[key] = page
+            while len(self.queries) > MAX_QUERIES:
+                self.queries.popitem(last=False)
+        elif len(self.pages) < MAX_PAGES:
+            self.pages[key] = page
 
 
-def _key() -> tuple | None:
-    """What a cached page depends on; None when the request must be rendered."""
-    if request.method not in {"GET", "HEAD"} or request.query_string:
-        return None
-    return (request.host_url, request.path, *(request.headers.get(h) for h in VARIED_HEADERS))
+class PageCache:
+    """Serve stored pages before Flask: the same bytes and headers, a fresh request id."""
 
+    def __init__(self, app: Any, store: PageStore) -> None:
+        self.app = app
+        self.store = store
 
-def serve_cached() -> Response | None:
-    key = _key()
-    page = _cache().get(key) if key else None
-    if page is None:
-        return None
-    g.from_page_cache = True
-    response = Response(page.body, mimetype=page.mimetype)
-    response.vary.update(page.vary)
-    response.set_etag(page.etag)
-    return response
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
+        key = page_key(environ)
+        page = self.store.get(key) if key else None
+        if page is None:
+            return self.app(environ, start_response)
+        headers = [*page.headers, ("X-Request-ID", secrets.token_hex(6))]
+        if page.etag in environ.get("HTTP_IF_NONE_MATCH", ""):
+            kept = [
+                (n, v) for n, v in headers if n.lower() not in {"content-length", "content-type"}
+            ]
+            start_response("304 NOT MODIFIED", kept)
+            return []
+        start_response("200 OK", headers)
+        return [] if environ["REQUEST_METHOD"] == "HEAD" else [page.body]
 
 
 def session_used() -> bool:
@@ -74,17 +122,35 @@ def set_cache_headers(response: Response) -> Response:
         response.headers["Cache-Control"] = "private, no-store"
         return response
     response.headers["Cache-Control"] = f"public, max-age={current_app.config['PAGE_MAX_AGE']}"
-    response.add_etag()  # kept when the page came from the cache
-    key = _key()
-    cache = _cache()
-    fresh = not g.get("from_page_cache") and not response.is_streamed
-    if key and fresh and current_app.config["PAGE_CACHE"] and len(cache) < MAX_PAGES:
-        body = response.get_data()
-        cache[key] = Page(body, response.mimetype, tuple(response.vary), response.get_etag()[0])
+    response.add_etag()
     return response.make_conditional(request)
 
 
-def init_app(app: Flask) -> None:
+def store_page(response: Response) -> Response:
+    """Keep a shareable page for PageCache; runs last, once every header is set."""
+    key = page_key(request.environ)
+    if (
+        key
+        and response.status_code == 200
+        and response.headers.get("Cache-Control", "").startswith("public")
+        and not response.is_streamed
+        and request.method == "GET"
+    ):
+        headers = tuple(
+            (name, value) for name, value in response.headers if name.lower() not in PER_RESPONSE
+        )
+        store: PageStore = current_app.extensions["iuc_pages_rendered"]
+        store.put(key, Page(response.get_data(), headers, response.get_etag()[0]))
+    return response
+
+
+def init_app(app: Flask) -> PageStore:
+    store = PageStore()
+    app.extensions["iuc_pages_rendered"] = store
+    # after_request functions run last-registered first: the store is registered
+    # first so that it runs last, once the cache headers (and the security headers,
+    # registered after this) are set.
     if app.config["PAGE_CACHE"]:
-        app.before_request(serve_cached)
+        app.after_request(store_page)
     app.after_request(set_cache_headers)
+    return store

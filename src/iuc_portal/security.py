@@ -8,6 +8,7 @@ Flask-Talisman, the usual choice, has not had a release since 2023.
 from __future__ import annotations
 
 import secrets
+from typing import Any
 
 from flask import Flask, Response, abort, current_app, g, request
 from flask.sessions import SecureCookieSessionInterface
@@ -78,14 +79,18 @@ class SessionInterface(SecureCookieSessionInterface):
         return request.is_secure or super().get_cookie_secure(app)
 
 
+def behind_proxies(wsgi_app: Any, proxies: int) -> Any:
+    """Trust X-Forwarded-For/-Proto/-Host/-Port from that many proxies, no more.
+
+    Client addresses then count for rate limits, and https for HSTS and
+    Secure cookies. With no proxy configured the headers are ignored.
+    """
+    if not proxies:
+        return wsgi_app
+    return ProxyFix(wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies, x_port=proxies)
+
+
 def init_app(app: Flask) -> None:
     app.session_interface = SessionInterface()
     app.before_request(start_request)
     app.after_request(set_security_headers)
-    proxies = app.config["PROXY_COUNT"]
-    if proxies:
-        # Trust X-Forwarded-For/-Proto/-Host/-Port from that many proxies, no more:
-        # client addresses for rate limits, https for HSTS and Secure cookies.
-        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
-            app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies, x_port=proxies
-        )

@@ -146,3 +146,15 @@ def test_the_language_choice_is_remembered_for_the_home_address(page: Page, serv
     assert cookie["sameSite"] == "Lax"
     page.goto(server + "/")
     expect(page).to_have_url(server + "/en/")
+
+
+def test_the_csp_is_enforced_and_a_violation_would_be_seen(watched: Page, server: str) -> None:
+    """The pages above report no CSP violation; this shows that one would be reported."""
+    watched.goto(server + "/en/")
+    watched.evaluate(
+        "() => { const s = document.createElement('script'); s.textContent = 'window.hacked = 1';"
+        " document.head.appendChild(s); }"
+    )
+    watched.wait_for_timeout(200)
+    assert watched.evaluate("window.hacked") is None
+    assert any("CSP violation: script-src" in problem for problem in watched.problems)

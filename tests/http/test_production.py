@@ -162,3 +162,47 @@ def test_the_form_token_survives_a_cached_page(site_client: FlaskClient) -> None
     first = hidden_fields(site_client.get("/en/donate/"), "donation-form")
     second = hidden_fields(site_client.get("/en/donate/"), "donation-form")
     assert first["submission_key"] != second["submission_key"]
+
+
+def test_a_stored_page_is_served_with_every_header_and_revalidates(client: FlaskClient) -> None:
+    first = client.get("/fr/contacts/x")  # a 404 is never stored
+    assert first.status_code == 404
+    rendered = client.get("/en/site-map/")
+    stored = client.get("/en/site-map/")
+    assert stored.data == rendered.data
+    for name in ("Content-Security-Policy", "Cache-Control", "ETag", "Content-Type", "Vary"):
+        assert stored.headers.get(name) == rendered.headers.get(name), name
+    again = client.get("/en/site-map/", headers={"If-None-Match": stored.headers["ETag"]})
+    assert again.status_code == 304
+    assert again.data == b""
+    assert "Content-Security-Policy" in again.headers
+    head = client.head("/en/site-map/")
+    assert head.status_code == 200
+    assert head.data == b""
+
+
+def test_an_htmx_fragment_is_stored_apart_from_its_page(client: FlaskClient) -> None:
+    full = client.get("/en/departments/?q=lung")
+    headers = {"HX-Request": "true", "HX-Target": "department-results"}
+    fragment = client.get("/en/departments/?q=lung", headers=headers)
+    assert b"<html" in full.data
+    assert b"<html" not in fragment.data
+    assert client.get("/en/departments/?q=lung", headers=headers).data == fragment.data
+    assert b"<html" in client.get("/en/departments/?q=lung").data
+
+
+def test_https_pages_are_stored_apart_from_http(client: FlaskClient) -> None:
+    client.get("/en/")
+    secure = client.get("/en/", base_url="https://localhost")
+    assert "Strict-Transport-Security" in secure.headers
+    assert b"https://localhost/en/" in secure.data
+    assert "Strict-Transport-Security" not in client.get("/en/").headers
+
+
+def test_searches_are_kept_to_a_bounded_number(app: Flask, client: FlaskClient) -> None:
+    from iuc_portal.caching import MAX_QUERIES
+
+    for number in range(MAX_QUERIES + 20):
+        client.get(f"/en/departments/?q=x{number}")
+    store = app.extensions["iuc_pages_rendered"]
+    assert len(store.queries) == MAX_QUERIES
