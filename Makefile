@@ -15,7 +15,7 @@ TEST_STAMP := $(VENV)/.test-installed
 
 .DEFAULT_GOAL := help
 .PHONY: help install run test lint format bench browser-deps \
-	i18n-extract i18n-update i18n-compile i18n-init
+	i18n-extract i18n-update i18n-compile i18n-init i18n-check i18n-status
 
 help: ## List the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 16
@@ -64,7 +64,7 @@ format: $(TEST_STAMP) ## Format the code with ruff
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-test: install $(TEST_STAMP) browser-deps lint ## Everything the tests need, then the whole suite
+test: install $(TEST_STAMP) browser-deps lint i18n-check ## Everything the tests need, then the whole suite
 	$(BIN)/pytest
 
 bench: install ## Benchmarks: ratios and checks measured in one run
@@ -72,22 +72,26 @@ bench: install ## Benchmarks: ratios and checks measured in one run
 	$(BIN)/python bench/pages.py
 	$(BIN)/python bench/donations.py
 
-# Catalog chores. LOCALE, not LANG: make passes command-line variables to
-# every recipe, and LANG would change the locale of every tool it runs.
-i18n-extract: $(APP_STAMP) ## Collect strings from Python, templates and JSON into messages.pot
-	$(BIN)/pybabel extract --mapping-file babel.cfg --no-location --omit-header \
-		--keywords _l --keywords lazy_gettext --keywords lazy_ngettext:1,2 \
-		--add-comments Translators: --strip-comments \
-		--sort-output --output-file translations/messages.pot .
+# Catalog chores (flask --app iuc_portal i18n --help). LOCALE, not LANG: make
+# passes command-line variables to every recipe, and LANG would change the
+# locale of every tool it runs.
+FLASK := $(BIN)/flask --app iuc_portal
 
-i18n-update: i18n-extract ## Merge messages.pot into every catalog
-	$(BIN)/pybabel update --input-file translations/messages.pot --output-dir translations \
-		--ignore-obsolete --no-fuzzy-matching
+i18n-extract: install ## Collect strings from Python, templates and JSON into messages.pot
+	$(FLASK) i18n extract
 
-i18n-compile: $(APP_STAMP) ## Compile every catalog and report statistics
-	$(BIN)/pybabel compile --statistics --directory translations
+i18n-update: install ## Extract, then merge messages.pot into every catalog
+	$(FLASK) i18n update
 
-i18n-init: i18n-extract ## Start a new language: make i18n-init LOCALE=de
+i18n-compile: install ## Compile every catalog and report statistics
+	$(FLASK) i18n compile
+
+i18n-init: install ## Start a new language: make i18n-init LOCALE=de
 	@test -n "$(LOCALE)" || { echo "usage: make i18n-init LOCALE=xx"; exit 2; }
-	$(BIN)/pybabel init --input-file translations/messages.pot --output-dir translations \
-		--locale $(LOCALE) --no-wrap
+	$(FLASK) i18n init $(LOCALE)
+
+i18n-check: install ## Fail on a stale template, an incomplete shipped language, broken placeholders
+	$(FLASK) i18n check
+
+i18n-status: install ## Completeness of each language
+	$(FLASK) i18n status

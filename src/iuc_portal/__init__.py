@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Flask
 
-from . import assets, caching, cli, errors, i18n, outbox, routing, security, views
+from . import assets, caching, catalogs, cli, errors, i18n, outbox, routing, security, views
 from . import config as settings
 from .content import load_content
 from .extensions import limiter
@@ -60,6 +60,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     outbox.register(app, contacts.KIND, contacts.compose_message)
     app.cli.add_command(cli.submissions_group("donations", donate.KIND, donate.FIELDS))
     app.cli.add_command(cli.submissions_group("messages", contacts.KIND, contacts.FIELDS))
+    app.cli.add_command(catalogs.i18n)
 
     errors.init_app(app)
     assets.init_app(app)

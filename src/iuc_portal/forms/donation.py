@@ -8,6 +8,7 @@ from typing import Any
 from babel.numbers import format_decimal
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as _lp
 from wtforms import (
     BooleanField,
     EmailField,
@@ -30,6 +31,7 @@ OTHER = "other"
 
 AMOUNT_MESSAGES = {
     AmountProblem.EMPTY: _l("Choose an amount, or enter one in euros"),
+    # Translators: %(example)s arrives formatted for the language (25,50 or 25.50).
     AmountProblem.NOT_A_NUMBER: _l("Enter the amount in figures, like %(example)s"),
     AmountProblem.NEGATIVE: _l("Enter the amount without a minus sign"),
     AmountProblem.ZERO: _l("Enter an amount greater than zero"),
@@ -59,8 +61,10 @@ class DonationForm(SiteForm):
     frequency = RadioField(
         _l("How often do you want to give?"),
         choices=[
-            SelectChoice(Frequency.ONE_OFF, _l("Once")),
-            SelectChoice(Frequency.MONTHLY, _l("Every month")),
+            # "Once" alone could be read as a conjunction ("once it is paid"):
+            # the context tells translators it is how often a gift is made.
+            SelectChoice(Frequency.ONE_OFF, _lp("gift frequency", "Once")),
+            SelectChoice(Frequency.MONTHLY, _lp("gift frequency", "Every month")),
         ],
         default=Frequency.ONE_OFF,
         validate_choice=False,
