@@ -38,7 +38,7 @@ EXTRACT_OPTIONS = [
     "--add-comments", "Translators:", "--strip-comments",
 ]  # fmt: skip
 
-PLACEHOLDER = re.compile(r"%\((\w+)\)[#0 +-]*\d*(?:\.\d+)?[diouxXeEfFgGcrsa]|\{(\w+)\}")
+PLACEHOLDER = re.compile(r"%\(\w+\)[#0 +-]*\d*(?:\.\d+)?[diouxXeEfFgGcrsa]|\{\w+\}")
 TAG = re.compile(r"<\s*(/?)\s*([a-zA-Z][a-zA-Z0-9]*)((?:\s[^>]*)?)\s*/?>")
 
 
@@ -98,7 +98,8 @@ def check_template(fresh: Catalog, committed: Catalog, name: str = TEMPLATE) -> 
 
 
 def placeholders(text: str) -> Counter[str]:
-    return Counter(named or braced for named, braced in PLACEHOLDER.findall(text))
+    """``%(name)s`` and ``{name}`` exactly as written: a changed name or type breaks the page."""
+    return Counter(PLACEHOLDER.findall(text))
 
 
 def tags(text: str) -> Counter[str]:
@@ -141,7 +142,8 @@ def check_message(message: Message, num_plurals: int, shipped: bool, name: str) 
     expected = placeholders(" ".join(sources))
     # A singular form may say "one" instead of the number ("un service"): num may go.
     needed = {p for source in sources for p in placeholders(source)}
-    needed -= {"num"} if message.pluralizable else set()
+    if message.pluralizable:
+        needed = {p for p in needed if not p.startswith(("%(num)", "{num}"))}
     for index, form in enumerate(filter(None, forms)):
         where = f"{label} (form {index})" if message.pluralizable else label
         found = placeholders(form)

@@ -1,0 +1,122 @@
+"""A new language is a catalog dropped into translations/: no code changes."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from babel.messages.catalog import Catalog
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po, write_po
+from flask import Flask
+
+from iuc_portal import create_app
+from iuc_portal.paths import TRANSLATIONS_DIR
+from tests.pages import soup, text_of
+
+
+def add_language(root: Path, locale: str, share: float = 1.0, compile_it: bool = True) -> None:
+    """A catalog for ``locale`` with ``share`` of the entries "translated" (kept in English)."""
+    with (root / "messages.pot").open("rb") as handle:
+        template = read_po(handle)
+    catalog = Catalog(locale=locale)
+    entries = [m for m in template if m.id]
+    done = int(len(entries) * share)
+    for index, message in enumerate(entries):
+        if index < done:
+            strings = (
+                tuple([message.id[1]] * catalog.num_plurals) if message.pluralizable else message.id
+            )
+        else:
+            strings = tuple([""] * catalog.num_plurals) if message.pluralizable else ""
+        catalog.add(message.id, strings, context=message.context, flags=message.flags)
+    folder = root / locale / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    with (folder / "messages.po").open("wb") as handle:
+        write_po(handle, catalog)
+    if compile_it:
+        with (folder / "messages.mo").open("wb") as handle:
+            write_mo(handle, catalog)
+
+
+@pytest.fixture
+def translations(tmp_path: Path) -> Path:
+    root = tmp_path / "translations"
+    shutil.copytree(TRANSLATIONS_DIR, root)
+    return root
+
+
+def site(translations: Path, tmp_path: Path, **config) -> Flask:
+    return create_app(
+        {"TRANSLATIONS_DIR": str(translations), "DATA_DIR": str(tmp_path / "var"),
+         "SECRET_KEY": "n" * 40, **config}
+    )  # fmt: skip
+
+
+def test_a_complete_german_catalog_adds_german_everywhere(
+    translations: Path, tmp_path: Path
+) -> None:
+    add_language(translations, "de")
+    client = site(translations, tmp_path).test_client()
+    page = client.get("/de/departments/pneumology")  # English slugs until German ones are written
+    assert page.status_code == 200
+    doc = soup(page.data)
+    assert doc.find("html")["lang"] == "de"
+    assert doc.find("html")["dir"] == "ltr"
+    assert (
+        doc.select_one("link[hreflang=de]")["href"] == "http://localhost/de/departments/pneumology"
+    )
+    french = soup(client.get("/fr/services/pneumologie").data)
+    german = french.select_one("nav.languages a[hreflang=de]")
+    assert text_of(german) == "Deutsch"
+    assert german["lang"] == "de"
+    assert german["href"] == "/de/departments/pneumology"
+    assert "http://localhost/de/" in client.get("/sitemap.xml").get_data(as_text=True)
+    assert (
+        client.get("/", headers={"Accept-Language": "de-AT, en;q=0.5"}).headers["Location"]
+        == "/de/"
+    )
+    assert "noindex" not in page.get_data(as_text=True)
+
+
+def test_arabic_is_written_right_to_left(translations: Path, tmp_path: Path) -> None:
+    add_language(translations, "ar")
+    client = site(translations, tmp_path).test_client()
+    doc = soup(client.get("/ar/").data)
+    assert doc.find("html")["lang"] == "ar"
+    assert doc.find("html")["dir"] == "rtl"
+    arabic = soup(client.get("/en/").data).select_one("nav.languages a[hreflang=ar]")
+    assert text_of(arabic) == "العربية"
+    assert arabic["dir"] == "rtl"
+
+
+def test_a_catalog_just_started_is_not_offered(translations: Path, tmp_path: Path) -> None:
+    app = site(translations, tmp_path)
+    result = app.test_cli_runner().invoke(args=["i18n", "init", "it"])
+    assert result.exit_code == 0, result.output
+    assert (translations / "it" / "LC_MESSAGES" / "messages.po").exists()
+    restarted = site(translations, tmp_path)
+    assert restarted.test_client().get("/it/").status_code == 404
+    status = restarted.test_cli_runner().invoke(args=["i18n", "status"]).output
+    assert "it " in status
+    assert "not compiled" in status or "not offered" in status
+
+
+def test_a_preview_language_is_offered_above_its_threshold_and_kept_out_of_search_engines(
+    translations: Path, tmp_path: Path
+) -> None:
+    add_language(translations, "it", share=0.85)
+    assert site(translations, tmp_path).test_client().get("/it/").status_code == 404  # below 100%
+    client = site(translations, tmp_path, LOCALE_THRESHOLD=80).test_client()
+    page = soup(client.get("/it/").data)
+    assert page.find("html")["lang"] == "it"
+    assert page.select_one("meta[name=robots]")["content"] == "noindex"
+    # Content not yet translated (the catalog's last entries, here) falls back to
+    # English, marked as English for screen readers; translated content is not marked.
+    marked = [text_of(span) for span in page.select("main span[lang=en]")]
+    assert "years of falling cancer mortality and rising cure rates" in marked
+    assert "SIRIC Curamus" in text_of(page.find("main"))
+    assert "SIRIC Curamus" not in marked
+    status = site(translations, tmp_path, LOCALE_THRESHOLD=80).test_cli_runner()
+    assert "preview (noindex)" in status.invoke(args=["i18n", "status"]).output
