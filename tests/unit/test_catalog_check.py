@@ -40,8 +40,8 @@ def french(tmp_path: Path, change: dict | None = None, fuzzy: str | None = None)
     for message in template():
         if not message.id:
             continue
-        key = message.id if isinstance(message.id, str) else message.id
-        strings = {**GOOD, **(change or {})}.get(key if isinstance(key, str) else tuple(key), "")
+        key = message.id if isinstance(message.id, str) else tuple(message.id)
+        strings = {**GOOD, **(change or {})}.get(key, "")
         flags = ["fuzzy"] if fuzzy == message.id else []
         catalog.add(message.id, strings, context=message.context, flags=flags + list(message.flags))
     path = tmp_path / "fr" / "LC_MESSAGES" / "messages.po"

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import io
-import subprocess
-import sys
 from pathlib import Path
 
 from babel.messages.pofile import read_po
 
+from iuc_portal.catalogs import extract
 from iuc_portal.content.extract import extract_json
 from iuc_portal.i18n import catalog_stats
 from iuc_portal.paths import CONTENT_DIR, TRANSLATIONS_DIR
@@ -58,20 +57,25 @@ def test_the_json_extractor_yields_content_with_file_and_field() -> None:
     assert "+33142167884" not in found
 
 
-def test_extraction_collects_templates_python_and_json_into_one_catalog(tmp_path: Path) -> None:
+def test_extraction_collects_templates_python_and_json_with_their_comments(tmp_path: Path) -> None:
     output = tmp_path / "messages.pot"
-    subprocess.run(
-        [
-            sys.executable, "-m", "babel.messages.frontend", "extract",
-            "--mapping-file", "babel.cfg", "--no-location", "--omit-header",
-            "--keywords", "_l", "--add-comments", "Translators:",
-            "--output-file", str(output), ".",
-        ],
-        cwd=ROOT, check=True, capture_output=True,
-    )  # fmt: skip
+    extract(ROOT, output)  # the options `make i18n-extract` uses
     with output.open("rb") as handle:
-        catalog = {message.id: message for message in read_po(handle) if message.id}
-    assert "Skip to main content" in catalog  # a template
-    assert "Page not found" in catalog  # Python (lazy_gettext)
-    assert "Pneumology" in catalog  # JSON content
-    assert "departments.json: departments[pneumology].name" in catalog["Pneumology"].auto_comments
+        catalog = read_po(handle)
+    entries = {(message.context, message.id): message for message in catalog if message.id}
+    # A template string, with the comment its template gives translators.
+    assert "read out by screen readers just before a field's error message." in (
+        entries[(None, "Error:")].auto_comments
+    )
+    # Python: a form label (lazy_gettext) and a message with its comment.
+    assert (None, "Given name") in entries
+    assert "(25,50 or 25.50)" in " ".join(
+        entries[(None, "Enter the amount in figures, like %(example)s")].auto_comments
+    )
+    # JSON content, with its file and field.
+    assert "departments.json: departments[pneumology].name" in (
+        entries[(None, "Pneumology")].auto_comments
+    )
+    # The same English word in another sense gets a context of its own.
+    assert ("gift frequency", "Once") in entries
+    assert not any(message.locations for message in catalog)  # no line numbers: less churn

@@ -1,0 +1,33 @@
+"""Dropping a new language into a copy of translations/, as a translator would."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po, write_po
+
+
+def add_language(root: Path, locale: str, share: float = 1.0, compile_it: bool = True) -> None:
+    """A catalog for ``locale`` with ``share`` of the entries "translated" (kept in English)."""
+    with (root / "messages.pot").open("rb") as handle:
+        template = read_po(handle)
+    catalog = Catalog(locale=locale)
+    entries = [m for m in template if m.id]
+    done = int(len(entries) * share)
+    for index, message in enumerate(entries):
+        if index < done:
+            strings = (
+                tuple([message.id[1]] * catalog.num_plurals) if message.pluralizable else message.id
+            )
+        else:
+            strings = tuple([""] * catalog.num_plurals) if message.pluralizable else ""
+        catalog.add(message.id, strings, context=message.context, flags=message.flags)
+    folder = root / locale / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    with (folder / "messages.po").open("wb") as handle:
+        write_po(handle, catalog)
+    if compile_it:
+        with (folder / "messages.mo").open("wb") as handle:
+            write_mo(handle, catalog)
