@@ -46,6 +46,19 @@ def utc_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(microsecond=0)
 
 
+def _iso(moment: dt.datetime) -> str:
+    return moment.isoformat().replace("+00:00", "Z")
+
+
+def _from_iso(text: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+def _line(fields: Mapping[str, Any]) -> str:
+    """One JSON line: compact, keys sorted, text as written (no \\u escapes)."""
+    return json.dumps(fields, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+
+
 @dataclass(frozen=True)
 class Record:
     id: str
@@ -57,19 +70,16 @@ class Record:
     schema: int = SCHEMA_VERSION
 
     def to_json(self) -> str:
-        return json.dumps(
+        return _line(
             {
                 "id": self.id,
                 "reference": self.reference,
-                "created": self.created.isoformat().replace("+00:00", "Z"),
+                "created": _iso(self.created),
                 "locale": self.locale,
                 "schema": self.schema,
                 "key": self.key,
                 "data": dict(self.data),
-            },
-            ensure_ascii=False,
-            separators=(",", ":"),
-            sort_keys=True,
+            }
         )
 
     @classmethod
@@ -78,7 +88,7 @@ class Record:
         return cls(
             id=raw["id"],
             reference=raw["reference"],
-            created=dt.datetime.fromisoformat(raw["created"].replace("Z", "+00:00")),
+            created=_from_iso(raw["created"]),
             locale=raw["locale"],
             data=raw["data"],
             key=raw.get("key"),
@@ -94,16 +104,13 @@ class Event:
     detail: Mapping[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> str:
-        return json.dumps(
+        return _line(
             {
                 "id": self.record_id,
                 "type": self.type,
-                "at": self.at.isoformat().replace("+00:00", "Z"),
+                "at": _iso(self.at),
                 "detail": dict(self.detail),
-            },
-            ensure_ascii=False,
-            separators=(",", ":"),
-            sort_keys=True,
+            }
         )
 
     @classmethod
@@ -112,7 +119,7 @@ class Event:
         return cls(
             record_id=raw["id"],
             type=raw["type"],
-            at=dt.datetime.fromisoformat(raw["at"].replace("Z", "+00:00")),
+            at=_from_iso(raw["at"]),
             detail=raw.get("detail") or {},
         )
 

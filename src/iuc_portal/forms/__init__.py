@@ -21,10 +21,6 @@ class CsrfVerdict(Enum):
     FORGED = "forged"  # missing, or not signed by us
 
 
-def strip(value: str | None) -> str | None:
-    return value.strip() if isinstance(value, str) else value
-
-
 class SiteForm(FlaskForm):
     """Every form of the site.
 

@@ -6,24 +6,21 @@ from typing import Any
 
 import phonenumbers
 from flask_babel import lazy_gettext as _l
-from wtforms import EmailField, Field, SelectChoice, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, ValidationError
+from wtforms import EmailField, Field, SelectChoice, SelectField, TextAreaField
+from wtforms.validators import Length, ValidationError
 
 from iuc_portal.content import Content
 from iuc_portal.i18n import content_text
 
-from . import OnceField, SiteForm, strip
-from .fields import email_address, one_newline, one_of
+from . import OnceField, SiteForm
+from .fields import email_address, one_newline, one_of, strip, text_field
 
 GENERAL = "general"
 MESSAGE_MAX = 2000
 
 
 def _phone(form: ContactForm, field: Field) -> None:
-    """Optional; when given, any number a French or international caller could dial."""
-    if not field.data:
-        field.data = None
-        return
+    """Any number a French or international caller could dial."""
     try:
         number = phonenumbers.parse(field.data, "FR")
     except phonenumbers.NumberParseException:
@@ -35,40 +32,30 @@ def _phone(form: ContactForm, field: Field) -> None:
 
 class ContactForm(SiteForm):
     subject = SelectField(_l("Who are you writing to?"), validate_choice=False)
-    name = StringField(
-        _l("Your name"),
-        validators=[
-            DataRequired(_l("Enter your name")),
-            Length(max=100, message=_l("Enter no more than %(max)d characters")),
-        ],
-        render_kw={"autocomplete": "name"},
-        filters=[strip],
+    name = text_field(
+        _l("Your name"), required=_l("Enter your name"), max_length=100, autocomplete="name"
     )
-    email = EmailField(
-        _l("Email address"),
+    email = text_field(
+        _l("Email address"), required=_l("Enter your email address"), checks=(email_address,),
         description=_l("The team answers you at this address."),
-        validators=[DataRequired(_l("Enter your email address")), email_address],
-        render_kw={"autocomplete": "email", "spellcheck": "false"},
-        filters=[strip],
-    )
-    phone = StringField(
-        _l("Phone (optional)"),
+        kind=EmailField, autocomplete="email", spellcheck="false",
+    )  # fmt: skip
+    phone = text_field(
+        _l("Phone (optional)"), checks=(_phone,), autocomplete="tel", type="tel",
         description=_l("If you would rather be called back."),
-        validators=[_phone],
-        render_kw={"autocomplete": "tel", "type": "tel"},
-        filters=[strip],
-    )
-    message = TextAreaField(
+    )  # fmt: skip
+    message = text_field(
         _l("Your message"),
-        description=_l("Do not include medical details you would not want sent by email."),
-        validators=[
-            DataRequired(_l("Enter your message")),
+        required=_l("Enter your message"),
+        checks=(
             Length(
                 max=MESSAGE_MAX,
                 message=_l("Shorten your message to %(max)d characters or fewer"),
             ),
-        ],
-        filters=[one_newline, strip],
+        ),
+        filters=(one_newline, strip),
+        kind=TextAreaField,
+        description=_l("Do not include medical details you would not want sent by email."),
     )
     submission_key = OnceField()
 
@@ -88,6 +75,6 @@ class ContactForm(SiteForm):
             "subject": self.subject.data,
             "name": self.name.data,
             "email": self.email.data,
-            "phone": self.phone.data,
+            "phone": self.phone.data or None,
             "message": self.message.data,
         }

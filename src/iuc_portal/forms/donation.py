@@ -16,16 +16,22 @@ from wtforms import (
     RadioField,
     SelectChoice,
     SelectField,
-    StringField,
 )
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.validators import ValidationError
 
 from iuc_portal.content.models import DonationSettings
 from iuc_portal.donations import DonorType, Estimate, Frequency, estimate
 from iuc_portal.money import AmountError, AmountProblem, format_money, parse_amount
 
-from . import OnceField, SiteForm, strip
-from .fields import country_choices, digits_only, email_address, one_of, siren_is_valid
+from . import OnceField, SiteForm
+from .fields import (
+    country_choices,
+    digits_only,
+    email_address,
+    one_of,
+    siren_is_valid,
+    text_field,
+)
 
 OTHER = "other"
 
@@ -54,9 +60,6 @@ def _siren(form: DonationForm, field: Field) -> None:
         raise ValidationError(_l("Enter the 9-digit SIREN number of the company"))
 
 
-TEXT = {"filters": [strip]}
-
-
 class DonationForm(SiteForm):
     frequency = RadioField(
         _l("How often do you want to give?"),
@@ -81,12 +84,11 @@ class DonationForm(SiteForm):
         validators=[one_of(list(DonorType), _l("Choose who is giving"))],
     )
     preset = RadioField(_l("Amount"), validate_choice=False)
-    amount = StringField(
+    amount = text_field(
         _l("Another amount, in euros"),
         description=_l("If you enter an amount here, it replaces the amount chosen above."),
-        render_kw={"inputmode": "decimal", "autocomplete": "transaction-amount"},
-        **TEXT,
-    )
+        required=False, autocomplete="transaction-amount", inputmode="decimal",
+    )  # fmt: skip
     title = SelectField(
         _l("Title (optional)"),
         choices=[
@@ -98,100 +100,56 @@ class DonationForm(SiteForm):
         validators=[one_of(["", "ms", "mr"], _l("Choose a title from the list"))],
         render_kw={"autocomplete": "honorific-prefix"},
     )
-    given_name = StringField(
-        _l("Given name"),
-        validators=[
-            DataRequired(_l("Enter your given name")),
-            Length(max=100, message=_l("Enter no more than %(max)d characters")),
-        ],
-        render_kw={"autocomplete": "given-name"},
-        **TEXT,
-    )
-    family_name = StringField(
-        _l("Family name"),
-        validators=[
-            DataRequired(_l("Enter your family name")),
-            Length(max=100, message=_l("Enter no more than %(max)d characters")),
-        ],
-        render_kw={"autocomplete": "family-name"},
-        **TEXT,
-    )
-    email = EmailField(
-        _l("Email address"),
+    given_name = text_field(
+        _l("Given name"), required=_l("Enter your given name"), max_length=100,
+        autocomplete="given-name",
+    )  # fmt: skip
+    family_name = text_field(
+        _l("Family name"), required=_l("Enter your family name"), max_length=100,
+        autocomplete="family-name",
+    )  # fmt: skip
+    email = text_field(
+        _l("Email address"), required=_l("Enter your email address"), checks=(email_address,),
         description=_l("We send the acknowledgement and the tax receipt to this address."),
-        validators=[DataRequired(_l("Enter your email address")), email_address],
-        render_kw={"autocomplete": "email", "spellcheck": "false"},
-        **TEXT,
+        kind=EmailField, autocomplete="email", spellcheck="false",
+    )  # fmt: skip
+    address_line1 = text_field(
+        _l("Address"), required=_l("Enter your address"), max_length=200,
+        autocomplete="address-line1",
+    )  # fmt: skip
+    address_line2 = text_field(
+        _l("Address, line 2 (optional)"), max_length=200, autocomplete="address-line2"
     )
-    address_line1 = StringField(
-        _l("Address"),
-        validators=[
-            DataRequired(_l("Enter your address")),
-            Length(max=200, message=_l("Enter no more than %(max)d characters")),
-        ],
-        render_kw={"autocomplete": "address-line1"},
-        **TEXT,
-    )
-    address_line2 = StringField(
-        _l("Address, line 2 (optional)"),
-        validators=[
-            Optional(),
-            Length(max=200, message=_l("Enter no more than %(max)d characters")),
-        ],
-        render_kw={"autocomplete": "address-line2"},
-        **TEXT,
-    )
-    postal_code = StringField(
-        _l("Postcode"),
-        validators=[
-            DataRequired(_l("Enter your postcode")),
-            Length(max=20, message=_l("Enter no more than %(max)d characters")),
-        ],
-        render_kw={"autocomplete": "postal-code"},
-        **TEXT,
-    )
-    city = StringField(
-        _l("Town or city"),
-        validators=[
-            DataRequired(_l("Enter your town or city")),
-            Length(max=100, message=_l("Enter no more than %(max)d characters")),
-        ],
-        render_kw={"autocomplete": "address-level2"},
-        **TEXT,
-    )
+    postal_code = text_field(
+        _l("Postcode"), required=_l("Enter your postcode"), max_length=20,
+        autocomplete="postal-code",
+    )  # fmt: skip
+    city = text_field(
+        _l("Town or city"), required=_l("Enter your town or city"), max_length=100,
+        autocomplete="address-level2",
+    )  # fmt: skip
     country = SelectField(
         _l("Country"),
         default="FR",
         validate_choice=False,
         render_kw={"autocomplete": "country"},
     )
-    company_name = StringField(
-        _l("Company name"),
-        validators=[
-            required_for_companies(_l("Enter the name of the company")),
-            Length(max=200, message=_l("Enter no more than %(max)d characters")),
-        ],
-        render_kw={"autocomplete": "organization"},
-        **TEXT,
-    )
-    siren = StringField(
+    company_name = text_field(
+        _l("Company name"), required=required_for_companies(_l("Enter the name of the company")),
+        max_length=200, autocomplete="organization",
+    )  # fmt: skip
+    siren = text_field(
         _l("SIREN number"),
+        required=required_for_companies(_l("Enter the SIREN number of the company")),
+        checks=(_siren,), filters=(digits_only,),
         description=_l("9 digits, for the company's tax receipt."),
-        validators=[required_for_companies(_l("Enter the SIREN number of the company")), _siren],
-        filters=[digits_only],
-        render_kw={"inputmode": "numeric", "autocomplete": "off"},
-    )
-    in_memory_of = StringField(
-        _l("In memory of (optional)"),
+        autocomplete="off", inputmode="numeric",
+    )  # fmt: skip
+    # Not the donor: the browser must not offer the donor's own name here.
+    in_memory_of = text_field(
+        _l("In memory of (optional)"), max_length=200, autocomplete="off",
         description=_l("The name of the person you wish to honour with this gift."),
-        # Not the donor: the browser must not offer the donor's own name here.
-        render_kw={"autocomplete": "off"},
-        validators=[
-            Optional(),
-            Length(max=200, message=_l("Enter no more than %(max)d characters")),
-        ],
-        **TEXT,
-    )
+    )  # fmt: skip
     newsletter = BooleanField(_l("Send me news of the institute by email"))
     submission_key = OnceField()
 

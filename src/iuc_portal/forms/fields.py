@@ -1,4 +1,4 @@
-"""Choices and checks shared by several forms."""
+"""Fields, choices and checks shared by several forms."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ from babel import Locale
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
-from wtforms import Field, Form, SelectChoice, ValidationError
+from wtforms import Field, Form, SelectChoice, StringField, ValidationError
+from wtforms.validators import DataRequired, Length, Optional
 
 # Territory codes Babel knows that are not countries one lives in.
 _NOT_COUNTRIES = {"EU", "EZ", "UN", "QO", "XA", "XB", "ZZ"}
@@ -84,3 +85,48 @@ def email_address(form: Form, field: Field) -> None:
         ).normalized
     except EmailNotValidError:
         raise ValidationError(_l("Enter an email address like name@example.fr")) from None
+
+
+def strip(value: str | None) -> str | None:
+    return value.strip() if isinstance(value, str) else value
+
+
+def text_field(
+    label: Any,
+    *,
+    autocomplete: str | None = None,
+    required: Any = None,
+    max_length: int | None = None,
+    checks: tuple[Callable[[Form, Field], None], ...] = (),
+    kind: type[Field] = StringField,
+    filters: tuple[Callable[[Any], Any], ...] = (strip,),
+    description: Any = None,
+    **attributes: str,
+) -> Field:
+    """A text field as every form of the site has them: trimmed, bounded, autocompleted.
+
+    ``required`` is the message for an empty field, or a validator of its own
+    (required only sometimes); without it the field is optional. ``False``
+    leaves emptiness to the form (the donation amount may be a preset instead).
+    """
+    if required is None:
+        validators = [Optional()]
+    elif required is False:
+        validators = []
+    elif callable(required):
+        validators = [required]
+    else:
+        validators = [DataRequired(required)]
+    if max_length:
+        validators.append(
+            Length(max=max_length, message=_l("Enter no more than %(max)d characters"))
+        )
+    validators.extend(checks)
+    render_kw = {"autocomplete": autocomplete, **attributes} if autocomplete else attributes
+    return kind(
+        label,
+        description=description,
+        validators=validators,
+        filters=list(filters),
+        render_kw=render_kw,
+    )
