@@ -51,6 +51,9 @@ def from_environ(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
         "MAIL_FROM": env.get("IUC_MAIL_FROM") or None,
         "MAIL_TO": env.get("IUC_MAIL_TO") or None,
         "PROXY_COUNT": _int(env, "IUC_PROXY_COUNT", 0),
+        # The site's own host names: links in pages and the sitemap are absolute,
+        # so a request naming another host is refused rather than echoed back.
+        "TRUSTED_HOSTS": list(_list(env.get("IUC_TRUSTED_HOSTS"), ())) or None,
         "RATELIMIT_ENABLED": _flag(env.get("IUC_RATELIMIT_ENABLED"), True),
         "RATELIMIT_STORAGE_URI": env.get("IUC_RATELIMIT_STORAGE_URL") or "memory://",
         # Locales that must be complete; any other catalog is offered only

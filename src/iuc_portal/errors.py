@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, Response, g, make_response, render_template, request
+from flask.globals import request_ctx
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException
 
@@ -39,6 +40,10 @@ OTHER = (
 def render_error(error: HTTPException) -> Response:
     code = error.code or 500
     title, message = MESSAGES.get(code, OTHER)
+    if request_ctx.url_adapter is None:
+        # The request named a host the site does not serve: no link can be built
+        # for it, and none should be, so the answer is plain text.
+        return Response(f"{title}\n", code, mimetype="text/plain")
     body = render_template(
         "pages/error.html", title=str(title), message=message, status=code, error=error
     )

@@ -362,3 +362,24 @@ def test_an_oversized_body_is_refused_in_the_visitors_language(client: FlaskClie
     )
     assert response.status_code == 413
     assert text_of(soup(response.data).find("h1")) == "Trop de données"
+
+
+def test_back_changed_and_sent_again_is_not_silently_the_first_gift(
+    client: FlaskClient, data_dir: Path
+) -> None:
+    hidden = hidden_fields(client.get("/en/donate/"), "donation-form")
+    first = client.post("/en/donate/", data={**hidden, **DONATION})
+    assert first.status_code == 303
+    changed = client.post("/en/donate/", data={**hidden, **DONATION, "preset": "100"})
+    assert changed.status_code == 200
+    doc = soup(changed.data)
+    [record] = stored(data_dir)
+    summary = text_of(doc.select_one(".error-summary"))
+    assert "This form was already sent" in summary
+    assert record["reference"] in summary
+    assert doc.title.get_text().startswith("Error: ")
+    fresh = hidden_fields(changed, "donation-form")
+    assert fresh["submission_key"] != hidden["submission_key"]
+    again = client.post("/en/donate/", data={**fresh, **DONATION, "preset": "100"})
+    assert again.status_code == 303
+    assert [r["data"]["amount"] for r in stored(data_dir)] == ["50", "100"]

@@ -206,3 +206,21 @@ def test_searches_are_kept_to_a_bounded_number(app: Flask, client: FlaskClient) 
         client.get(f"/en/departments/?q=x{number}")
     store = app.extensions["iuc_pages_rendered"]
     assert len(store.queries) == MAX_QUERIES
+
+
+def test_only_the_sites_own_host_names_are_answered(data_dir) -> None:
+    app = create_app(
+        {"DATA_DIR": str(data_dir), "SECRET_KEY": "h" * 40, "TRUSTED_HOSTS": ["iuc.example.fr"]}
+    )
+    client = app.test_client()
+    assert client.get("/fr/", base_url="http://iuc.example.fr").status_code == 200
+    forged = client.get("/fr/", base_url="http://evil.example")
+    assert forged.status_code == 400
+    assert b"evil.example" not in forged.data
+
+
+def test_trusted_hosts_come_from_the_environment() -> None:
+    from iuc_portal.config import from_environ
+
+    assert from_environ({"IUC_TRUSTED_HOSTS": "a.fr, b.fr"})["TRUSTED_HOSTS"] == ["a.fr", "b.fr"]
+    assert from_environ({})["TRUSTED_HOSTS"] is None

@@ -32,6 +32,9 @@ class SiteForm(FlaskForm):
     iuc_hp = StringField()
     # Set when the token had expired: the form comes back filled, with a notice.
     expired = False
+    # The reference recorded when this form was first sent, when it comes back
+    # because it was sent again with other details.
+    already_sent: str | None = None
 
     def csrf_verdict(self) -> CsrfVerdict:
         """After ``validate()``: was the token good, merely expired, or forged?

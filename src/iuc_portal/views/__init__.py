@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from flask import (
@@ -23,6 +24,7 @@ from markupsafe import Markup
 
 from iuc_portal import donations
 from iuc_portal.content import Content
+from iuc_portal.forms import new_submission_key
 from iuc_portal.i18n import current_locale
 from iuc_portal.outbox import outbox, smtp_settings
 from iuc_portal.submissions import Record, Store
@@ -51,7 +53,7 @@ def site_content() -> Content:
 def page_title(title: str, form: Any = None) -> str:
     """``<title>``: the page, then the site; "Error:" first when a form has errors."""
     full = f"{title} – {site_content().site.short_name}"
-    if form is not None and (getattr(form, "content_errors", None) or form.expired):
+    if form is not None and (form.content_errors or form.expired or form.already_sent):
         return _("Error: %(title)s", title=full)
     return full
 
@@ -133,16 +135,27 @@ def store() -> Store:
     return current_app.extensions["iuc_store"]
 
 
-def record_submission(kind: str, prefix: str, form: Any, thanks_endpoint: str) -> Response:
+def record_submission(
+    kind: str,
+    prefix: str,
+    form: Any,
+    thanks_endpoint: str,
+    redisplay: Callable[[Any], Response],
+) -> Response:
     """Store a valid form once, mail it after, and send the visitor to its confirmation.
 
-    The same one-time key posted twice (a double click, a resent POST) finds
-    the first record and leads to the same confirmation.
+    The same one-time key posted twice with the same details (a double click,
+    a resent POST) finds the first record and leads to the same confirmation.
+    Posted again with other details (the visitor went Back and changed them),
+    the form comes back saying what was recorded, ready to be sent as new.
     """
-    saved = store().add(
-        kind, prefix, current_locale(), form.record_data(), key=form.submission_key.data
-    )
+    data = form.record_data()
+    saved = store().add(kind, prefix, current_locale(), data, key=form.submission_key.data)
     reference = saved.record.reference
+    if not saved.created and dict(saved.record.data) != data:
+        form.already_sent = reference
+        form.submission_key.data = new_submission_key()
+        return redisplay(form)
     if saved.created:
         log.info("%s %s recorded", kind, reference)
         outbox(kind).deliver_now(saved.record.id, smtp_settings())

@@ -58,7 +58,7 @@ def index() -> Response:
     form = ContactForm(content)
     if not submission_outcome(form):
         return contacts_page(form)
-    return record_submission(KIND, PREFIX, form, "contacts.thanks")
+    return record_submission(KIND, PREFIX, form, "contacts.thanks", contacts_page)
 
 
 @localized_route(bp, ("contacts", "thanks"), "<reference>", list_args=lambda content: [])

@@ -81,7 +81,7 @@ def index() -> Response:
     form = DonationForm(settings)
     if not submission_outcome(form):
         return donate_page(form)
-    return record_submission(KIND, PREFIX, form, "donate.thanks")
+    return record_submission(KIND, PREFIX, form, "donate.thanks", donate_page)
 
 
 @localized_route(bp, ("donate", "thanks"), "<reference>", list_args=lambda content: [])
