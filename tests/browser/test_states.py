@@ -158,3 +158,18 @@ def test_the_csp_is_enforced_and_a_violation_would_be_seen(watched: Page, server
     watched.wait_for_timeout(200)
     assert watched.evaluate("window.hacked") is None
     assert any("CSP violation: script-src" in problem for problem in watched.problems)
+
+
+DARK_PAGES = ["/fr/", "/en/donate/", "/fr/contacts/", "/en/departments/urology"]
+
+
+@pytest.mark.parametrize("path", DARK_PAGES)
+def test_the_dark_colour_scheme_passes_axe_too(watched: Page, server: str, path: str) -> None:
+    watched.emulate_media(color_scheme="dark", reduced_motion="reduce")
+    watched.goto(server + path)
+    assert watched.evaluate("matchMedia('(prefers-color-scheme: dark)').matches")
+    assert_accessible(watched)
+    if "donate" in path:
+        watched.click("#donation-form button[type=submit]")
+        expect(watched.locator(".error-summary")).to_be_focused()
+        assert_accessible(watched)  # error colours in the dark scheme
