@@ -32,8 +32,9 @@ $(APP_STAMP): pyproject.toml
 $(MANIFEST): $(STATIC_SOURCES) src/iuc_portal/build.py $(APP_STAMP)
 	$(BIN)/python src/iuc_portal/build.py --only static
 
-translations/%/LC_MESSAGES/messages.mo: translations/%/LC_MESSAGES/messages.po $(APP_STAMP)
-	$(BIN)/pybabel compile --statistics -i $< -o $@ -l $*
+# One compiler for the checkout and the wheel (src/iuc_portal/build.py).
+$(MO_FILES) &: $(PO_FILES) $(APP_STAMP)
+	$(BIN)/python src/iuc_portal/build.py --only catalogs
 
 run: install ## Serve the site with gunicorn on http://127.0.0.1:$(PORT)
 	$(BIN)/gunicorn -c gunicorn.conf.py --bind 127.0.0.1:$(PORT) 'iuc_portal:create_app()'

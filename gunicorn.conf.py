@@ -1,18 +1,21 @@
 """Server settings for gunicorn. Settings only: this file never imports the app."""
 
-import multiprocessing
 import os
 
 from gunicorn.glogging import Logger
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:" + os.environ.get("PORT", "8000"))
 # Sync workers: the site does little but render and append to files.
-workers = int(os.environ.get("WEB_CONCURRENCY") or 0) or multiprocessing.cpu_count() * 2 + 1
+# The CPUs this process may use (a container may allow fewer than the machine has).
+workers = int(os.environ.get("WEB_CONCURRENCY") or 0) or len(os.sched_getaffinity(0)) * 2 + 1
 timeout = 30  # a stuck worker is replaced; SMTP alone waits at most 5 s
 graceful_timeout = 20
 keepalive = 5
 # Each instance keeps to itself: no control socket shared between sites or tests.
 control_socket_disable = True
+# Forwarded headers are the app's business (IUC_PROXY_COUNT): gunicorn would
+# otherwise trust X-Forwarded-Proto from any local client.
+forwarded_allow_ips = ""
 
 accesslog = "-"
 # The path without its query string (%(U)s, not %(r)s): a query could carry what

@@ -10,6 +10,7 @@ checkout) the plain name is linked and cached briefly.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -36,9 +37,12 @@ def asset_url(path: str) -> str:
 IMMUTABLE = "public, max-age=31536000, immutable"  # a year
 
 
+HASHED = re.compile(rf"^{PREFIX}{DIST}/.+\.[0-9a-f]{{12}}\.\w+$")
+
+
 def is_immutable(path: str, url: str) -> bool:
-    """Hashed copies never change: a new content has a new name."""
-    return url.startswith(f"{PREFIX}{DIST}/")
+    """Hashed copies never change: a new content has a new name (not so the manifest)."""
+    return HASHED.match(url) is not None
 
 
 def add_headers(headers: Headers, path: str, url: str) -> None:

@@ -21,10 +21,12 @@ from typing import Any
 
 from flask import Flask, Response, current_app, g, request
 from flask.globals import request_ctx
+from werkzeug.http import parse_etags
 
-# Pages without a query string are few (the site's own); pages with one
-# (searches) are kept to the most recent few hundred.
-MAX_PAGES = 2000
+# Pages without a query string are few (the site's own, a few dozen per host
+# and language); pages with one (searches) are many. Each kind is kept to its
+# most recently used, so junk requests can evict pages but never grow memory.
+MAX_PAGES = 1000
 MAX_QUERIES = 500
 VARIED = ("HTTP_HX_REQUEST", "HTTP_HX_TARGET", "HTTP_HX_HISTORY_RESTORE_REQUEST")
 # Set per response, never stored.
@@ -37,12 +39,14 @@ def page_key(environ: dict[str, Any]) -> Key | None:
     """What a stored page depends on; None for what must always be rendered."""
     if environ["REQUEST_METHOD"] not in {"GET", "HEAD"}:
         return None
+    # htmx headers matter only on an htmx request, so a stray one cannot split the key.
+    htmx = environ.get("HTTP_HX_REQUEST") == "true"
     return (
         environ["wsgi.url_scheme"],
         environ.get("HTTP_HOST") or environ.get("SERVER_NAME"),
         environ.get("PATH_INFO", ""),
         environ.get("QUERY_STRING", ""),
-        *(environ.get(name) for name in VARIED),
+        *(environ.get(name) if htmx else None for name in VARIED),
     )
 
 
@@ -54,27 +58,27 @@ class Page:
 
 
 class PageStore:
-    """Rendered content pages of one process."""
+    """Rendered content pages of one process, the least recently used going first."""
 
     def __init__(self) -> None:
-        self.pages: dict[Key, Page] = {}
+        self.pages: OrderedDict[Key, Page] = OrderedDict()
         self.queries: OrderedDict[Key, Page] = OrderedDict()
 
+    def _shelf(self, key: Key) -> tuple[OrderedDict[Key, Page], int]:
+        return (self.queries, MAX_QUERIES) if key[3] else (self.pages, MAX_PAGES)
+
     def get(self, key: Key) -> Page | None:
-        if key[3]:  # a query string
-            page = self.queries.get(key)
-            if page is not None:
-                self.queries.move_to_end(key)
-            return page
-        return self.pages.get(key)
+        shelf, _ = self._shelf(key)
+        page = shelf.get(key)
+        if page is not None:
+            shelf.move_to_end(key)
+        return page
 
     def put(self, key: Key, page: Page) -> None:
-        if key[3]:
-            self.queries[key] = page
-            while len(self.queries) > MAX_QUERIES:
-                self.queries.popitem(last=False)
-        elif len(self.pages) < MAX_PAGES:
-            self.pages[key] = page
+        shelf, limit = self._shelf(key)
+        shelf[key] = page
+        while len(shelf) > limit:
+            shelf.popitem(last=False)
 
 
 class PageCache:
@@ -90,7 +94,7 @@ class PageCache:
         if page is None:
             return self.app(environ, start_response)
         headers = [*page.headers, ("X-Request-ID", secrets.token_hex(6))]
-        if page.etag in environ.get("HTTP_IF_NONE_MATCH", ""):
+        if parse_etags(environ.get("HTTP_IF_NONE_MATCH")).contains_weak(page.etag):
             kept = [
                 (n, v) for n, v in headers if n.lower() not in {"content-length", "content-type"}
             ]
@@ -103,7 +107,10 @@ class PageCache:
 def session_used() -> bool:
     """Whether the request touched the session, without touching it here.
 
-    Since Flask 3.1.3 merely reading ``flask.session`` marks it accessed.
+    Since Flask 3.1.3 merely reading ``flask.session`` marks it accessed, so
+    this looks at the request context's own (private) attribute. Should Flask
+    rename it, pages with forms would be cached: tests/http/test_production.py
+    checks that they are not.
     """
     opened = getattr(request_ctx, "_session", None)
     return bool(opened is not None and opened.accessed)

@@ -10,6 +10,7 @@ plural entry lacks a form the language needs.
 
 from __future__ import annotations
 
+import gettext
 import re
 import subprocess
 import sys
@@ -25,6 +26,7 @@ from babel.messages.pofile import read_po
 from flask import current_app
 from flask.cli import AppGroup
 
+from .build import compile_catalogs
 from .i18n import catalog_stats
 from .paths import PACKAGE_DIR
 
@@ -39,7 +41,9 @@ EXTRACT_OPTIONS = [
 ]  # fmt: skip
 
 PLACEHOLDER = re.compile(r"%\(\w+\)[#0 +-]*\d*(?:\.\d+)?[diouxXeEfFgGcrsa]|\{\w+\}")
-TAG = re.compile(r"<\s*(/?)\s*([a-zA-Z][a-zA-Z0-9]*)((?:\s[^>]*)?)\s*/?>")
+TAG = re.compile(r"<\s*(/?)\s*([a-zA-Z][a-zA-Z0-9]*)((?:\s[^>]*)?)>")
+ATTRIBUTE = re.compile(r"([\w:-]+)\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s>]+)")
+VOID = {"br", "img", "hr", "wbr", "input"}
 
 
 def project_root() -> Path:
@@ -60,8 +64,10 @@ def babel(*args: str, cwd: Path, quiet: bool = True) -> None:
     subprocess.run(command, cwd=cwd, check=True)
 
 
-def extract(root: Path, output: Path) -> None:
-    babel("extract", *EXTRACT_OPTIONS, "--output-file", str(output), ".", cwd=root)
+def extract(root: Path, output: Path, locations: bool = False) -> None:
+    """The template as `make i18n-extract` writes it; with ``locations`` for the check's own use."""
+    options = [o for o in EXTRACT_OPTIONS if o != "--no-location"] if locations else EXTRACT_OPTIONS
+    babel("extract", *options, "--output-file", str(output), ".", cwd=root)
 
 
 # The checks. Each returns problems as "file: what is wrong", empty when all is well.
@@ -102,11 +108,33 @@ def placeholders(text: str) -> Counter[str]:
     return Counter(PLACEHOLDER.findall(text))
 
 
-def tags(text: str) -> Counter[str]:
-    return Counter(
-        f"<{closing}{name.lower()}{' '.join(attributes.split())}>"
-        for closing, name, attributes in TAG.findall(text)
+LINK_ATTRIBUTES = {"href", "src"}  # their values must not change; a title may be translated
+
+
+def _tag(closing: str, name: str, attributes: str) -> str:
+    kept = sorted(
+        f"{attr}={value!r}" if attr.lower() in LINK_ATTRIBUTES else attr
+        for attr, value in ATTRIBUTE.findall(attributes)
     )
+    return f"<{closing}{name.lower()} {' '.join(kept)}>".replace(" >", ">")
+
+
+def tags(text: str) -> Counter[str]:
+    return Counter(_tag(*found) for found in TAG.findall(text))
+
+
+def tags_nest(text: str) -> bool:
+    """Every tag opened is closed, in order: ``</a> x <a>`` is not a link."""
+    open_tags: list[str] = []
+    for closing, name, attributes in TAG.findall(text):
+        name = name.lower()
+        if name in VOID or attributes.rstrip().endswith("/"):
+            continue
+        if not closing:
+            open_tags.append(name)
+        elif not open_tags or open_tags.pop() != name:
+            return False
+    return not open_tags
 
 
 class _AnyValue(dict):
@@ -116,15 +144,34 @@ class _AnyValue(dict):
         return 1
 
 
-def _formats(text: str) -> bool:
+def formats(text: str) -> bool:
+    """``text % values`` works, and no ``%`` stands alone (it must be written ``%%``)."""
+    if re.search(r"%(?!\()", text.replace("%%", "")):
+        return False
     try:
         text % _AnyValue()
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, KeyError):
         return False
     return True
 
 
-def check_message(message: Message, num_plurals: int, shipped: bool, name: str) -> list[str]:
+def one_number_forms(plural_expr: str) -> set[int]:
+    """Plural forms used for one number only (English "one"): they may spell the number out."""
+    rule = gettext.c2py(plural_expr)
+    counts = Counter(rule(n) for n in [*range(1001), 10**6, 2 * 10**6, 10**9])
+    return {form for form, count in counts.items() if count == 1}
+
+
+@dataclass(frozen=True)
+class Rules:
+    """What a catalog's language needs, and which entries the site %-formats."""
+
+    num_plurals: int
+    one_number_forms: frozenset[int]
+    formatted: frozenset[tuple] | None = None  # None: judge by the python-format flag alone
+
+
+def check_message(message: Message, rules: Rules, shipped: bool, name: str) -> list[str]:
     label = f"{name}: {_label(message)}"
     forms = list(message.string) if message.pluralizable else [message.string]
     if message.fuzzy:
@@ -133,36 +180,48 @@ def check_message(message: Message, num_plurals: int, shipped: bool, name: str) 
         return [f"{label}: not translated"] if shipped else []
     problems = []
     if message.pluralizable:
-        if len(forms) < num_plurals or not all(forms[:num_plurals]):
-            missing = [str(n) for n in range(num_plurals) if n >= len(forms) or not forms[n]]
+        if len(forms) < rules.num_plurals or not all(forms[: rules.num_plurals]):
+            count = rules.num_plurals
+            missing = [str(n) for n in range(count) if n >= len(forms) or not forms[n]]
             problems.append(f"{label}: plural form {', '.join(missing)} missing")
         sources = [message.id[0], message.id[1]]
     else:
         sources = [message.id]
     expected = placeholders(" ".join(sources))
-    # A singular form may say "one" instead of the number ("un service"): num may go.
     needed = {p for source in sources for p in placeholders(source)}
-    if message.pluralizable:
-        needed = {p for p in needed if not p.startswith(("%(num)", "{num}"))}
-    for index, form in enumerate(filter(None, forms)):
+    formatted = message.python_format or (
+        rules.formatted is not None and _key(message) in rules.formatted
+    )
+    for index, form in enumerate(forms):
+        if not form:
+            continue
         where = f"{label} (form {index})" if message.pluralizable else label
         found = placeholders(form)
-        if set(found) - set(expected) or needed - set(found):
+        required = needed
+        if message.pluralizable and index in rules.one_number_forms:
+            required = {p for p in needed if not p.startswith(("%(num)", "{num}"))}
+        if set(found) - set(expected) or required - set(found):
             problems.append(
                 f"{where}: placeholders {sorted(found)} differ from the English {sorted(expected)}"
             )
-        if message.python_format and not _formats(form):
+        if formatted and not formats(form):
             problems.append(f"{where}: a % sign breaks the formatting (write %% for a %)")
-        if tags(form) != tags(sources[-1 if index else 0]):
+        english = sources[-1 if index else 0]
+        if tags(form) != tags(english) or not tags_nest(form):
             problems.append(f"{where}: HTML tags differ from the English")
     return problems
 
 
-def check_catalog(po_path: Path, template: Catalog, shipped: bool) -> list[str]:
+def check_catalog(
+    po_path: Path, template: Catalog, shipped: bool, formatted: frozenset[tuple] | None = None
+) -> list[str]:
     locale = po_path.parent.parent.name
     catalog = read_catalog(po_path, locale)
     name = str(po_path)
     problems = []
+    if shipped and catalog.fuzzy:
+        # pybabel and many tools skip a catalog whose header is fuzzy.
+        problems.append(f"{name}: the header is marked fuzzy; check it, then remove the flag")
     if shipped:
         present = {_key(m) for m in _entries(catalog)}
         problems += [
@@ -170,19 +229,40 @@ def check_catalog(po_path: Path, template: Catalog, shipped: bool) -> list[str]:
             for m in _entries(template)
             if _key(m) not in present
         ]
+    rules = Rules(catalog.num_plurals, frozenset(one_number_forms(catalog.plural_expr)), formatted)
     for message in _entries(catalog):
-        problems += check_message(message, catalog.num_plurals, shipped, name)
+        problems += check_message(message, rules, shipped, name)
     return problems
 
 
-def check_all(translations: Path, template: Catalog, shipped: Iterable[str]) -> list[str]:
+def formatted_entries(fresh: Catalog) -> frozenset[tuple]:
+    """Entries the site %-formats when it shows them.
+
+    Jinja's gettext formats every template string, with values or not, so a lone
+    ``%`` there breaks the page; Python formats a string only when it is given
+    values (Babel flags those python-format). JSON content is never formatted.
+    """
+    return frozenset(
+        _key(message)
+        for message in _entries(fresh)
+        if message.python_format
+        or any(path.startswith("templates/") for path, _ in message.locations)
+    )
+
+
+def check_all(
+    translations: Path,
+    template: Catalog,
+    shipped: Iterable[str],
+    formatted: frozenset[tuple] | None = None,
+) -> list[str]:
     shipped = set(shipped)
     problems = []
     found = set()
     for po_path in sorted(translations.glob("*/LC_MESSAGES/messages.po")):
         locale = po_path.parent.parent.name
         found.add(locale)
-        problems += check_catalog(po_path, template, locale in shipped)
+        problems += check_catalog(po_path, template, locale in shipped, formatted)
     problems += [
         f"{translations}: shipped locale {locale!r} has no catalog"
         for locale in sorted(shipped - found - {"en"})
@@ -254,10 +334,12 @@ def update_command() -> None:
 @i18n.command("compile")
 def compile_command() -> None:
     """Compile every catalog, with statistics per language."""
-    babel(
-        "compile", "--statistics", "--directory", str(_translations()),
-        cwd=_translations(), quiet=False,
-    )  # fmt: skip
+    for mo_path in compile_catalogs(_translations()):
+        stats = catalog_stats(mo_path.with_suffix(".po"))
+        click.echo(
+            f"{mo_path.parent.parent.name}: {stats.translated} of {stats.total} translated "
+            f"({stats.percent:.0f}%), {stats.fuzzy} fuzzy -> {mo_path}"
+        )
 
 
 @i18n.command("init")
@@ -282,10 +364,11 @@ def check_command() -> None:
     committed = read_catalog(_translations() / TEMPLATE)
     with tempfile.TemporaryDirectory() as scratch:
         fresh_path = Path(scratch) / TEMPLATE
-        extract(root, fresh_path)
+        extract(root, fresh_path, locations=True)
         fresh = read_catalog(fresh_path)
     problems = check_template(fresh, committed)
-    problems += check_all(_translations(), committed, current_app.config["SHIPPED_LOCALES"])
+    shipped = current_app.config["SHIPPED_LOCALES"]
+    problems += check_all(_translations(), committed, shipped, formatted_entries(fresh))
     for problem in problems:
         click.echo(problem, err=True)
     if problems:

@@ -80,14 +80,17 @@ class SessionInterface(SecureCookieSessionInterface):
 
 
 def behind_proxies(wsgi_app: Any, proxies: int) -> Any:
-    """Trust X-Forwarded-For/-Proto/-Host/-Port from that many proxies, no more.
+    """Trust X-Forwarded-For and -Proto from that many proxies, no more.
 
     Client addresses then count for rate limits, and https for HSTS and
-    Secure cookies. With no proxy configured the headers are ignored.
+    Secure cookies. X-Forwarded-Host is never trusted: many proxies pass the
+    client's value on, and links in cacheable pages are built from the host.
+    The proxy sends the real host in Host. With no proxy, nothing is trusted
+    (gunicorn.conf.py keeps gunicorn itself from trusting anyone either).
     """
     if not proxies:
         return wsgi_app
-    return ProxyFix(wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies, x_port=proxies)
+    return ProxyFix(wsgi_app, x_for=proxies, x_proto=proxies, x_host=0, x_port=0)
 
 
 def init_app(app: Flask) -> None:

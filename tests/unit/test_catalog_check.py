@@ -8,7 +8,14 @@ import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po, write_po
 
-from iuc_portal.catalogs import check_all, check_catalog, check_template, status_rows
+from iuc_portal.catalogs import (
+    check_all,
+    check_catalog,
+    check_template,
+    formatted_entries,
+    one_number_forms,
+    status_rows,
+)
 from iuc_portal.paths import TRANSLATIONS_DIR
 
 PLURAL = ("%(num)d department", "%(num)d departments")
@@ -35,8 +42,10 @@ GOOD = {
 }
 
 
-def french(tmp_path: Path, change: dict | None = None, fuzzy: str | None = None) -> Path:
-    catalog = Catalog(locale="fr")
+def french(
+    tmp_path: Path, change: dict | None = None, fuzzy: str | None = None, locale: str = "fr"
+) -> Path:
+    catalog = Catalog(locale=locale, fuzzy=False)
     for message in template():
         if not message.id:
             continue
@@ -44,7 +53,7 @@ def french(tmp_path: Path, change: dict | None = None, fuzzy: str | None = None)
         strings = {**GOOD, **(change or {})}.get(key, "")
         flags = ["fuzzy"] if fuzzy == message.id else []
         catalog.add(message.id, strings, context=message.context, flags=flags + list(message.flags))
-    path = tmp_path / "fr" / "LC_MESSAGES" / "messages.po"
+    path = tmp_path / locale / "LC_MESSAGES" / "messages.po"
     path.parent.mkdir(parents=True)
     with path.open("wb") as handle:
         write_po(handle, catalog)
@@ -75,6 +84,23 @@ def test_a_good_catalog_passes(tmp_path: Path) -> None:
             "HTML tags differ",
         ),
         ({PLURAL: ("%(num)d service", "", "%(num)d services")}, None, "plural form 1 missing"),
+        # French form 0 is also used for 0: "un service" would be wrong there.
+        ({PLURAL: ("un service", "%(num)d de services", "%(num)d services")}, None, "(form 0)"),
+        (
+            {'See the <a href="%(url)s">site map</a>.': '</a>Voir le <a href="%(url)s"> plan.'},
+            None,
+            "HTML tags differ",
+        ),
+        (
+            {
+                'See the <a href="%(url)s">site map</a>.': (
+                    'Voir le <a href="%(url)s" target="_blank">plan</a>.'
+                )
+            },
+            None,
+            "HTML tags differ",
+        ),
+        ({"Phone: %(phone)s": "Téléphone %s : %(phone)s"}, None, "a % sign breaks"),
         ({"Once": ""}, None, "gift frequency|'Once': not translated"),
     ],
 )
@@ -131,3 +157,37 @@ def test_status_reads_completeness_from_the_po_files(tmp_path: Path) -> None:
     [row] = status_rows(tmp_path, ["fr"], 100)
     assert (row.locale, row.translated, row.untranslated, row.state) == ("fr", 3, 2, "shipped")
     assert round(row.percent) == 60
+
+
+def test_a_lone_percent_in_a_template_string_is_named(tmp_path: Path) -> None:
+    """Jinja formats every template string, even one without placeholders."""
+    path = french(tmp_path, {"Home": "Accueil (100 %)"})
+    assert check_catalog(path, template(), shipped=True) == []  # unknown origin: not judged
+    from_template = frozenset({(None, "Home")})
+    [problem] = check_catalog(path, template(), shipped=True, formatted=from_template)
+    assert "'Home': a % sign breaks the formatting" in problem
+
+
+def test_which_entries_are_formatted_comes_from_where_they_are_used() -> None:
+    fresh = Catalog()
+    fresh.add("Skip", locations=[("templates/base.html", 3)])
+    fresh.add("Access denied", locations=[("src/iuc_portal/errors.py", 9)])
+    fresh.add("Phone: %(phone)s", locations=[("src/x.py", 1)], flags=["python-format"])
+    fresh.add("Pneumology", locations=[("src/iuc_portal/data/departments.json", 40)])
+    assert formatted_entries(fresh) == {(None, "Skip"), (None, "Phone: %(phone)s")}
+
+
+def test_a_fuzzy_header_is_named(tmp_path: Path) -> None:
+    path = french(tmp_path)
+    text = path.read_text(encoding="utf-8").replace('msgid ""\n', '#, fuzzy\nmsgid ""\n', 1)
+    path.write_text(text, encoding="utf-8")
+    assert any("header is marked fuzzy" in p for p in check_catalog(path, template(), True))
+
+
+def test_a_form_for_one_number_only_may_spell_it_out(tmp_path: Path) -> None:
+    assert one_number_forms("(n != 1)") == {0}  # English "one"
+    assert one_number_forms("(n > 1)") == set()  # French form 0 covers 0 and 1
+    english_like = french(
+        tmp_path, {PLURAL: ("one department", "%(num)d departments")}, locale="en"
+    )
+    assert check_catalog(english_like, template(), shipped=False) == []
