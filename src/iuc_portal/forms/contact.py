@@ -6,14 +6,14 @@ from typing import Any
 
 import phonenumbers
 from flask_babel import lazy_gettext as _l
-from wtforms import EmailField, Field, SelectChoice, SelectField, TextAreaField
+from wtforms import Field, SelectChoice, SelectField, TextAreaField
 from wtforms.validators import Length, ValidationError
 
 from iuc_portal.content import Content
 from iuc_portal.i18n import content_text
 
 from . import OnceField, SiteForm
-from .fields import email_address, one_newline, one_of, strip, text_field
+from .fields import email_field, one_newline, one_of, strip, text_field
 
 GENERAL = "general"
 MESSAGE_MAX = 2000
@@ -35,11 +35,7 @@ class ContactForm(SiteForm):
     name = text_field(
         _l("Your name"), required=_l("Enter your name"), max_length=100, autocomplete="name"
     )
-    email = text_field(
-        _l("Email address"), required=_l("Enter your email address"), checks=(email_address,),
-        description=_l("The team answers you at this address."),
-        kind=EmailField, autocomplete="email", spellcheck="false",
-    )  # fmt: skip
+    email = email_field(_l("The team answers you at this address."))
     phone = text_field(
         _l("Phone (optional)"), checks=(_phone,), autocomplete="tel", type="tel",
         description=_l("If you would rather be called back."),

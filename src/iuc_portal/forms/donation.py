@@ -11,7 +11,6 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext as _lp
 from wtforms import (
     BooleanField,
-    EmailField,
     Field,
     RadioField,
     SelectChoice,
@@ -27,7 +26,7 @@ from . import OnceField, SiteForm
 from .fields import (
     country_choices,
     digits_only,
-    email_address,
+    email_field,
     one_of,
     siren_is_valid,
     text_field,
@@ -108,11 +107,7 @@ class DonationForm(SiteForm):
         _l("Family name"), required=_l("Enter your family name"), max_length=100,
         autocomplete="family-name",
     )  # fmt: skip
-    email = text_field(
-        _l("Email address"), required=_l("Enter your email address"), checks=(email_address,),
-        description=_l("We send the acknowledgement and the tax receipt to this address."),
-        kind=EmailField, autocomplete="email", spellcheck="false",
-    )  # fmt: skip
+    email = email_field(_l("We send the acknowledgement and the tax receipt to this address."))
     address_line1 = text_field(
         _l("Address"), required=_l("Enter your address"), max_length=200,
         autocomplete="address-line1",

@@ -11,7 +11,7 @@ from babel import Locale
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
-from wtforms import Field, Form, SelectChoice, StringField, ValidationError
+from wtforms import EmailField, Field, Form, SelectChoice, StringField, ValidationError
 from wtforms.validators import DataRequired, Length, Optional
 
 # Territory codes Babel knows that are not countries one lives in.
@@ -130,3 +130,11 @@ def text_field(
         filters=list(filters),
         render_kw=render_kw,
     )
+
+
+def email_field(description: Any) -> Field:
+    """The visitor's email address, required and checked; ``description`` says what it is for."""
+    return text_field(
+        _l("Email address"), required=_l("Enter your email address"), checks=(email_address,),
+        description=description, kind=EmailField, autocomplete="email", spellcheck="false",
+    )  # fmt: skip
