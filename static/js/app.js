@@ -79,3 +79,18 @@ function resubmitForm(event) {
 }
 document.addEventListener("htmx:responseError", resubmitForm);
 document.addEventListener("htmx:sendError", resubmitForm);
+
+// An error summary link moves focus to its field. Done here rather than left
+// to the browser's fragment navigation, which Chromium drops while a smooth
+// scroll is still running (as when the summary itself has just been focused),
+// leaving the focused field out of sight. scroll-margin keeps its label in view.
+document.addEventListener("click", (event) => {
+  const link = event.target.closest(".error-summary a[href^='#']");
+  const field = link && document.getElementById(decodeURIComponent(link.hash.slice(1)));
+  if (!field) {
+    return;
+  }
+  event.preventDefault();
+  field.scrollIntoView({ block: "start" });
+  field.focus({ preventScroll: true });
+});

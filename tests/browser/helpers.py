@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import contextlib
 import re
 
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 _axe = Axe()
@@ -56,15 +54,27 @@ FOCUS_STYLE = """(e) => { const s = getComputedStyle(e);
           width: parseFloat(s.outlineWidth), style: s.outlineStyle, shadow: s.boxShadow}; }"""
 
 
+def wait_for_scroll_to_settle(page: Page) -> None:
+    """Wait until the page has stopped scrolling (scrolling may be smooth), for 5 s at most."""
+    page.evaluate(
+        """() => new Promise((resolve) => {
+             const deadline = performance.now() + 5000;
+             let last = null, still = 0;
+             const step = () => {
+               const now = [scrollX, scrollY].join();
+               still = now === last ? still + 1 : 0;
+               last = now;
+               if (still >= 5 || performance.now() > deadline) { resolve(); }
+               else { requestAnimationFrame(step); }
+             };
+             requestAnimationFrame(step);
+           })"""
+    )
+
+
 def assert_focus_visible(page: Page) -> None:
     """The focused element shows an outline it does not have unfocused, in full view."""
-    # Scrolling to the focused element may be smooth: wait until it has arrived.
-    with contextlib.suppress(PlaywrightTimeout):
-        page.wait_for_function(
-            """() => { const box = document.activeElement.getBoundingClientRect();
-               return box.top >= -1 && box.bottom <= innerHeight + 1; }""",
-            timeout=3000,
-        )
+    wait_for_scroll_to_settle(page)
     result = page.evaluate(
         f"""() => {{
           const style = {FOCUS_STYLE};
