@@ -35,8 +35,6 @@ TEMPLATE = "messages.pot"
 EXTRACT_OPTIONS = [
     "--mapping-file", "babel.cfg",
     "--no-location", "--omit-header", "--sort-output",
-    "--keywords", "_l", "--keywords", "lazy_gettext",
-    "--keywords", "lazy_ngettext:1,2", "--keywords", "lazy_pgettext:1c,2",
     "--add-comments", "Translators:", "--strip-comments",
 ]  # fmt: skip
 
@@ -61,7 +59,11 @@ def read_catalog(path: Path, locale: str | None = None) -> Catalog:
 def babel(*args: str, cwd: Path, quiet: bool = True) -> None:
     options = ["--quiet"] if quiet else []
     command = [sys.executable, "-m", "babel.messages.frontend", *options, *args]
-    subprocess.run(command, cwd=cwd, check=True)
+    try:
+        subprocess.run(command, cwd=cwd, check=True)
+    except subprocess.CalledProcessError as error:
+        # pybabel has printed what went wrong (a template syntax error, say).
+        raise click.ClickException(f"pybabel {args[0]} failed, see its message above") from error
 
 
 def extract(root: Path, output: Path, locations: bool = False) -> None:
@@ -306,6 +308,10 @@ def status_rows(translations: Path, shipped: Iterable[str], threshold: int) -> l
 i18n = AppGroup("i18n", help="Translation catalogs: extract, update, compile, init, check, status.")
 
 
+def _without_date(po: bytes) -> bytes:
+    return re.sub(rb'^"POT-Creation-Date: [^"]*"$', b"", po, count=1, flags=re.MULTILINE)
+
+
 def _translations() -> Path:
     return Path(current_app.config["TRANSLATIONS_DIR"])
 
@@ -324,10 +330,16 @@ def update_command() -> None:
     root = project_root()
     template = _translations() / TEMPLATE
     extract(root, template)
+    before = {path: path.read_bytes() for path in _translations().glob("*/LC_MESSAGES/*.po")}
     babel(
         "update", "--input-file", str(template), "--output-dir", str(_translations()),
         "--ignore-obsolete", "--no-fuzzy-matching", cwd=root,
     )  # fmt: skip
+    # pybabel stamps every catalog with the time; where nothing else changed,
+    # keep the file as it was, so that review shows only real changes.
+    for path, old in before.items():
+        if _without_date(path.read_bytes()) == _without_date(old):
+            path.write_bytes(old)
     click.echo("catalogs updated; translate the new entries, then run make i18n-compile")
 
 

@@ -94,3 +94,20 @@ def test_a_preview_language_is_offered_above_its_threshold_and_kept_out_of_searc
     assert "SIRIC Curamus" not in marked
     status = site(translations, tmp_path, LOCALE_THRESHOLD=80).test_cli_runner()
     assert "preview (noindex)" in status.invoke(args=["i18n", "status"]).output
+
+
+def test_updating_catalogs_with_nothing_new_changes_no_file(
+    translations: Path, tmp_path: Path
+) -> None:
+    """pybabel stamps the time in each catalog; an update with nothing new must not show."""
+    french = translations / "fr" / "LC_MESSAGES" / "messages.po"
+    before = french.read_bytes()
+    runner = site(translations, tmp_path).test_cli_runner()
+    result = runner.invoke(args=["i18n", "update"])
+    assert result.exit_code == 0, result.output
+    assert french.read_bytes() == before
+    # A new string, on the other hand, reaches the catalog.
+    french.write_bytes(before.replace(b'msgid "Given name"', b'msgid "Given name, obsolete"'))
+    assert runner.invoke(args=["i18n", "update"]).exit_code == 0
+    updated = french.read_bytes()
+    assert b'msgid "Given name"\nmsgstr ""' in updated

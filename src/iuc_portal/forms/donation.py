@@ -89,6 +89,7 @@ class DonationForm(SiteForm):
         required=False, autocomplete="transaction-amount", inputmode="decimal",
     )  # fmt: skip
     title = SelectField(
+        # Translators: a form of address (Ms, Mr), "Civilité" on French forms.
         _l("Title (optional)"),
         choices=[
             SelectChoice("", _l("None")),
@@ -100,6 +101,7 @@ class DonationForm(SiteForm):
         render_kw={"autocomplete": "honorific-prefix"},
     )
     given_name = text_field(
+        # Translators: the first name, "Prénom" on French forms.
         _l("Given name"), required=_l("Enter your given name"), max_length=100,
         autocomplete="given-name",
     )  # fmt: skip
@@ -134,6 +136,7 @@ class DonationForm(SiteForm):
         max_length=200, autocomplete="organization",
     )  # fmt: skip
     siren = text_field(
+        # Translators: SIREN is the French register number of companies; keep the acronym.
         _l("SIREN number"),
         required=required_for_companies(_l("Enter the SIREN number of the company")),
         checks=(_siren,), filters=(digits_only,),
