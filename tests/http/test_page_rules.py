@@ -128,3 +128,13 @@ def test_content_pages_set_no_cookie(page_view) -> None:
         assert "SameSite=Lax" in cookie
     else:
         assert "Set-Cookie" not in response.headers
+
+
+@pytest.mark.parametrize("ref", PAGES, ids=str)
+def test_head_answers_like_get_without_a_body(site_client: FlaskClient, ref: PageRef) -> None:
+    """Link checkers and uptime monitors ask with HEAD, form pages included."""
+    get, head = site_client.get(ref.path), site_client.head(ref.path)
+    assert (
+        (head.status_code, head.mimetype) == (get.status_code, get.mimetype) == (200, "text/html")
+    )
+    assert head.data == b""

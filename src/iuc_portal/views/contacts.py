@@ -51,7 +51,7 @@ def contacts_page(form: ContactForm) -> Response:
 @limiter.limit(form_rate_limit, methods=["POST"])
 def index() -> Response:
     content = site_content()
-    if request.method == "GET":
+    if request.method != "POST":  # GET, and HEAD as GET without its body
         # ?subject=<department> chooses the department (links from department pages).
         subject = request.args.get("subject")
         return contacts_page(ContactForm(content, subject=subject))

@@ -73,7 +73,7 @@ def donate_page(form: DonationForm) -> Response:
 @limiter.limit(form_rate_limit, methods=["POST"])
 def index() -> Response:
     settings = site_content().donations
-    if request.method == "GET":
+    if request.method != "POST":  # GET, and HEAD as GET without its body
         # Query parameters pre-fill the choice of gift (and feed the estimate);
         # never personal details, which have no place in a URL.
         choice = MultiDict((k, v) for k, v in request.args.items(multi=True) if k in GIFT_FIELDS)
