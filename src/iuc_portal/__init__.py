@@ -66,9 +66,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     assets.init_app(app)
     app.jinja_env.globals.update(site=content.site, content=content)
 
-    # The WSGI stack, outside in: trusted proxy headers, static files, pages
-    # already rendered, then Flask.
+    # The WSGI stack, outside in: trusted proxy headers, HSTS over https,
+    # static files, pages already rendered, then Flask.
     app.wsgi_app = caching.PageCache(app.wsgi_app, pages_rendered)  # type: ignore[method-assign]
     app.wsgi_app = assets.static_files(app.wsgi_app)  # type: ignore[method-assign]
+    app.wsgi_app = security.transport_security(app.wsgi_app)  # type: ignore[method-assign]
     app.wsgi_app = security.behind_proxies(app.wsgi_app, app.config["PROXY_COUNT"])  # type: ignore[method-assign]
     return app

@@ -57,8 +57,6 @@ def static_headers(headers: Headers, path: str, url: str) -> None:
 def set_security_headers(response: Response) -> Response:
     for name, value in HEADERS.items():
         response.headers.setdefault(name, value)
-    if request.is_secure:
-        response.headers["Strict-Transport-Security"] = HSTS
     response.headers["X-Request-ID"] = g.request_id
     return response
 
@@ -77,6 +75,27 @@ class SessionInterface(SecureCookieSessionInterface):
 
     def get_cookie_secure(self, app: Flask) -> bool:
         return request.is_secure or super().get_cookie_secure(app)
+
+
+def transport_security(wsgi_app: Any) -> Any:
+    """HSTS on every response to a request that came over HTTPS.
+
+    A WSGI layer rather than part of set_security_headers, so that static
+    files (WhiteNoise works out their headers once per file, not per request)
+    and pages from the page cache carry it as well.
+    """
+
+    def app(environ: dict, start_response: Any) -> Any:
+        if environ.get("wsgi.url_scheme") != "https":
+            return wsgi_app(environ, start_response)
+
+        def start(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+            headers = [(k, v) for k, v in headers if k.lower() != "strict-transport-security"]
+            return start_response(status, [*headers, ("Strict-Transport-Security", HSTS)], exc_info)
+
+        return wsgi_app(environ, start)
+
+    return app
 
 
 def behind_proxies(wsgi_app: Any, proxies: int) -> Any:

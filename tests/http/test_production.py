@@ -9,6 +9,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from iuc_portal import create_app
+from iuc_portal.assets import asset_url
 from tests.forms import hidden_fields
 from tests.pages import PAGES, soup, text_of
 
@@ -85,8 +86,16 @@ def test_https_behind_a_proxy_counts_only_when_the_proxy_is_trusted(
     data_dir, proxies: int, hsts: bool
 ) -> None:
     app = create_app({"DATA_DIR": str(data_dir), "SECRET_KEY": "p" * 40, "PROXY_COUNT": proxies})
-    response = app.test_client().get("/fr/", headers={"X-Forwarded-Proto": "https"})
-    assert ("Strict-Transport-Security" in response.headers) is hsts
+    client = app.test_client()
+    with app.test_request_context():
+        stylesheet = asset_url("css/site.css")
+    # A page, a static file (served before Flask), the health check, a 404, a page from the cache.
+    for path in ("/fr/", stylesheet, "/healthz", "/fr/nulle-part/", "/fr/"):
+        response = client.get(path, headers={"X-Forwarded-Proto": "https"})
+        assert response.status_code in (200, 404), path
+        assert response.headers.get_all("Strict-Transport-Security") == (
+            ["max-age=63072000; includeSubDomains"] if hsts else []
+        ), path
 
 
 def test_the_session_cookie_is_http_only_lax_and_secure_over_https(
