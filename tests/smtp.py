@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import email
 import email.policy
 import socket
@@ -23,6 +24,27 @@ class Inbox:
         self.messages.append(message)
         self.recipients.append(list(envelope.rcpt_tos))
         return "250 Message accepted"
+
+
+@dataclass
+class SlowInbox(Inbox):
+    """Accepts mail, but takes ``delay`` seconds over each sender, recipient and body."""
+
+    delay: float = 0.5
+
+    async def handle_MAIL(self, server, session, envelope, address, mail_options) -> str:
+        await asyncio.sleep(self.delay)
+        envelope.mail_from = address
+        return "250 OK"
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options) -> str:
+        await asyncio.sleep(self.delay)
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope) -> str:
+        await asyncio.sleep(self.delay)
+        return await super().handle_DATA(server, session, envelope)
 
 
 def free_port() -> int:
