@@ -48,12 +48,19 @@ def test_the_page_warns_it_is_not_for_emergencies(client: FlaskClient) -> None:
         assert "112" in main
 
 
-def test_the_message_limit_is_stated_and_counted(client: FlaskClient) -> None:
-    doc = soup(client.get("/en/contacts/").data)
+@pytest.mark.parametrize(
+    ("locale", "stated"),
+    [("en", "You can enter up to 2,000 characters."),
+     ("fr", "Vous pouvez saisir jusqu’à 2\u202f000 caractères.")],
+)  # fmt: skip
+def test_the_message_limit_is_stated_and_counted(
+    client: FlaskClient, locale: str, stated: str
+) -> None:
+    doc = soup(client.get(PAGES[locale]).data)
     message = doc.select_one("textarea[name=message]")
     assert message["maxlength"] == "2000"
     counter = doc.find(id=message["data-count"])
-    assert text_of(counter) == "You can enter up to 2000 characters."
+    assert counter.get_text().strip() == stated  # the thousands separator does not break
     assert counter["aria-live"] == "polite"
     assert counter["id"] in message["aria-describedby"].split()
 
@@ -94,7 +101,12 @@ def test_the_whole_journey_without_javascript(
         ("en", {"email": "jean"}, "Enter an email address like name@example.fr"),
         ("en", {"phone": "12"}, "Enter a phone number, like 01 23 45 67 89 or +33 1 23 45 67 89"),
         ("en", {"message": ""}, "Enter your message"),
-        ("en", {"message": "x" * 2001}, "Shorten your message to 2000 characters or fewer"),
+        ("en", {"message": "x" * 2001}, "Shorten your message to 2,000 characters or fewer"),
+        (
+            "fr",
+            {"message": "x" * 2001},
+            "Raccourcissez votre message pour qu’il ne dépasse pas 2 000 caractères",
+        ),
         ("fr", {"subject": "nowhere"}, "Choisissez à qui vous écrivez"),
     ],
 )

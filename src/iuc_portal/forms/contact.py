@@ -7,13 +7,13 @@ from typing import Any
 import phonenumbers
 from flask_babel import lazy_gettext as _l
 from wtforms import Field, SelectChoice, SelectField, TextAreaField
-from wtforms.validators import Length, ValidationError
+from wtforms.validators import ValidationError
 
 from iuc_portal.content import Content
 from iuc_portal.i18n import content_text
 
 from . import OnceField, SiteForm
-from .fields import email_field, one_newline, one_of, strip, text_field
+from .fields import MaxLength, email_field, one_newline, one_of, strip, text_field
 
 GENERAL = "general"
 MESSAGE_MAX = 2000
@@ -43,12 +43,7 @@ class ContactForm(SiteForm):
     message = text_field(
         _l("Your message"),
         required=_l("Enter your message"),
-        checks=(
-            Length(
-                max=MESSAGE_MAX,
-                message=_l("Shorten your message to %(max)d characters or fewer"),
-            ),
-        ),
+        checks=(MaxLength(MESSAGE_MAX, _l("Shorten your message to %(max)s characters or fewer")),),
         filters=(one_newline, strip),
         kind=TextAreaField,
         description=_l("Do not include medical details you would not want sent by email."),

@@ -9,7 +9,7 @@ from typing import Any
 
 from babel import Locale
 from email_validator import EmailNotValidError, validate_email
-from flask_babel import get_locale
+from flask_babel import format_number, get_locale
 from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, Field, Form, SelectChoice, StringField, ValidationError
 from wtforms.validators import DataRequired, Length, Optional
@@ -91,6 +91,18 @@ def strip(value: str | None) -> str | None:
     return value.strip() if isinstance(value, str) else value
 
 
+class MaxLength(Length):
+    """At most ``max`` characters; the message writes the limit as the visitor's
+    language writes numbers (2 000, 2,000), which Length's ``%(max)d`` cannot."""
+
+    def __init__(self, max: int, message: Any) -> None:
+        super().__init__(max=max, message=message)
+
+    def __call__(self, form: Form, field: Field) -> None:
+        if len(field.data or "") > self.max:
+            raise ValidationError(self.message % {"max": format_number(self.max)})
+
+
 def text_field(
     label: Any,
     *,
@@ -118,9 +130,7 @@ def text_field(
     else:
         validators = [DataRequired(required)]
     if max_length:
-        validators.append(
-            Length(max=max_length, message=_l("Enter no more than %(max)d characters"))
-        )
+        validators.append(MaxLength(max_length, _l("Enter no more than %(max)s characters")))
     validators.extend(checks)
     render_kw = {"autocomplete": autocomplete, **attributes} if autocomplete else attributes
     return kind(
