@@ -382,4 +382,13 @@ def test_back_changed_and_sent_again_is_not_silently_the_first_gift(
     assert fresh["submission_key"] != hidden["submission_key"]
     again = client.post("/en/donate/", data={**fresh, **DONATION, "preset": "100"})
     assert again.status_code == 303
-    assert [r["data"]["amount"] for r in stored(data_dir)] == ["50", "100"]
+    assert [r["data"]["amount"] for r in stored(data_dir)] == ["50.00", "100.00"]
+
+
+def test_a_preset_amount_is_stored_with_cents_like_a_typed_one(
+    client: FlaskClient, data_dir: Path
+) -> None:
+    """Exports list amounts one way: 50.00 beside 25.50, never 50."""
+    submit(client, "/en/donate/", "donation-form", DONATION)
+    submit(client, "/en/donate/", "donation-form", {**DONATION, "preset": "other", "amount": "30"})
+    assert [record["data"]["amount"] for record in stored(data_dir)] == ["50.00", "30.00"]

@@ -28,7 +28,7 @@ def test_csv_export_is_locale_independent_and_neutralises_formulas(
     rows = list(csv.DictReader(io.StringIO(result.output)))
     assert [row["locale"] for row in rows] == ["fr", "en"]
     assert rows[0]["amount"] == "1234.50"
-    assert rows[1]["amount"] == "50"
+    assert rows[1]["amount"] == "50.00"
     assert rows[0]["created"].endswith("Z")
     assert rows[0]["given_name"] == '\'=HYPERLINK("http://x")'
     assert rows[0]["family_name"] == "'+Doe"

@@ -20,7 +20,7 @@ from wtforms.validators import ValidationError
 
 from iuc_portal.content.models import DonationSettings
 from iuc_portal.donations import DonorType, Estimate, Frequency, estimate
-from iuc_portal.money import AmountError, AmountProblem, format_money, parse_amount
+from iuc_portal.money import CENT, AmountError, AmountProblem, format_money, parse_amount
 
 from . import OnceField, SiteForm
 from .fields import (
@@ -183,7 +183,7 @@ class DonationForm(SiteForm):
                 message = AMOUNT_MESSAGES[error.problem] % {"example": example}
                 raise ValidationError(message) from None
         elif self.preset.data in presets:
-            gift = Decimal(self.preset.data)
+            gift = Decimal(self.preset.data).quantize(CENT)  # stored as 50.00, like 25.50
         else:
             raise ValidationError(AMOUNT_MESSAGES[AmountProblem.EMPTY])
         bounds = {
