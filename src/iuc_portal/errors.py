@@ -7,6 +7,8 @@ from flask.globals import request_ctx
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException
 
+from .security import request_id
+
 # Each page says what happened and what to do next, in the visitor's words.
 MESSAGES = {
     400: (_l("Bad request"), _l("The page could not understand what your browser sent.")),
@@ -64,7 +66,7 @@ class Site(Flask):
     def log_exception(self, exc_info) -> None:  # type: ignore[no-untyped-def]
         self.logger.error(
             "request %s failed: %s %s",
-            g.get("request_id", "-"),
+            request_id(),
             request.method,
             request.path,
             exc_info=exc_info,
@@ -74,3 +76,4 @@ class Site(Flask):
 def init_app(app: Flask) -> None:
     # One handler for every HTTP error, so none falls back to Werkzeug's English page.
     app.register_error_handler(HTTPException, render_error)
+    app.add_template_global(request_id)

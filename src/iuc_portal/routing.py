@@ -16,7 +16,7 @@ from typing import Any
 
 from flask import Blueprint, Flask, current_app, g, request, url_for
 from flask.blueprints import BlueprintSetupState
-from werkzeug.routing import BaseConverter, Map, Rule, ValidationError
+from werkzeug.routing import BaseConverter, Map, MapAdapter, Rule, ValidationError
 
 from .content import Content
 from .i18n import LocaleInfo, current_locale, locales
@@ -91,6 +91,9 @@ def localized_route(
     def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
         endpoint = options.pop("endpoint", view.__name__)
 
+        def without_slash(adapter: MapAdapter, **values: Any) -> str:
+            return adapter.build(f"{bp.name}.{endpoint}", values)
+
         def register(state: BlueprintSetupState) -> None:
             content: Content = state.app.extensions["iuc_content"]
             for info in state.app.extensions["iuc_locales"]:
@@ -100,6 +103,13 @@ def localized_route(
                 state.add_url_rule(
                     path + suffix, endpoint, view, defaults={"locale": info.code}, **options
                 )
+                if suffix and not suffix.endswith("/"):
+                    # Sections end in "/", pages within them do not; a visitor
+                    # who adds the slash anyway is sent to the page (308).
+                    state.add_url_rule(
+                        path + suffix + "/", f"{endpoint}_slash",
+                        defaults={"locale": info.code}, redirect_to=without_slash,
+                    )  # fmt: skip
             full_endpoint = f"{bp.name}.{endpoint}"
             state.app.extensions["iuc_pages"][full_endpoint] = Page(
                 full_endpoint, list_args or (lambda content: [{}])

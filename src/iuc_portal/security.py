@@ -57,13 +57,19 @@ def static_headers(headers: Headers, path: str, url: str) -> None:
 def set_security_headers(response: Response) -> Response:
     for name, value in HEADERS.items():
         response.headers.setdefault(name, value)
-    response.headers["X-Request-ID"] = g.request_id
+    response.headers["X-Request-ID"] = request_id()
     return response
+
+
+def request_id() -> str:
+    """This request's id: given as it starts, or when first asked for, should
+    the request fail before it starts (while its URL is matched)."""
+    return g.setdefault("request_id", secrets.token_hex(6))
 
 
 def start_request() -> None:
     """Give the request an id that the logs and a 500 page share, so support can find it."""
-    g.request_id = secrets.token_hex(6)
+    request_id()
     limit = current_app.config["MAX_CONTENT_LENGTH"]
     # Refuse an oversized body at once, before any view would start reading it.
     if limit and request.content_length and request.content_length > limit:

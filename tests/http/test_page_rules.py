@@ -138,3 +138,19 @@ def test_head_answers_like_get_without_a_body(site_client: FlaskClient, ref: Pag
         (head.status_code, head.mimetype) == (get.status_code, get.mimetype) == (200, "text/html")
     )
     assert head.data == b""
+
+
+def test_a_page_asked_for_with_a_trailing_slash_redirects_to_itself(
+    site_client: FlaskClient,
+) -> None:
+    """Sections end in "/", pages within them do not; both spellings lead to the page."""
+    pages = [ref.path for ref in PAGES if not ref.path.endswith("/")]
+    assert len(pages) >= 10  # every department, in each language
+    for path in pages:
+        response = site_client.get(path + "/")
+        assert response.status_code == 308, path
+        assert path_of(response.headers["Location"]) == path
+    sections = [ref.path for ref in PAGES if ref.path.endswith("/") and ref.path.count("/") > 2]
+    assert sections
+    for path in sections:
+        assert path_of(site_client.get(path[:-1]).headers["Location"]) == path
