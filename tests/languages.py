@@ -9,15 +9,22 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 
 
-def add_language(root: Path, locale: str, share: float = 1.0, compile_it: bool = True) -> None:
-    """A catalog for ``locale`` with ``share`` of the entries "translated" (kept in English)."""
+def add_language(
+    root: Path,
+    locale: str,
+    share: float = 1.0,
+    compile_it: bool = True,
+    leave_out: tuple[str, ...] = (),
+) -> None:
+    """A catalog for ``locale`` with ``share`` of the entries "translated" (kept in English),
+    except those of ``leave_out``."""
     with (root / "messages.pot").open("rb") as handle:
         template = read_po(handle)
     catalog = Catalog(locale=locale)
     entries = [m for m in template if m.id]
     done = int(len(entries) * share)
     for index, message in enumerate(entries):
-        if index < done:
+        if index < done and message.id not in leave_out:
             strings = (
                 tuple([message.id[1]] * catalog.num_plurals) if message.pluralizable else message.id
             )

@@ -217,6 +217,14 @@ def content_text(text: str, plain: bool = False) -> str:
     return Markup('<span lang="{}">{}</span>').format(SOURCE_LOCALE, text)
 
 
+def content_lang(text: str) -> str | None:
+    """The language of a content string when it differs from the page's (an
+    English fallback in a preview locale), for a ``lang`` attribute; else None."""
+    if get_translations().gettext(text) is text and _in_preview():
+        return SOURCE_LOCALE
+    return None
+
+
 def _in_preview() -> bool:
     code = str(get_locale())
     return code in locales() and locales().get(code).preview

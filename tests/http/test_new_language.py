@@ -80,7 +80,7 @@ def test_a_catalog_just_started_is_not_offered(translations: Path, tmp_path: Pat
 def test_a_preview_language_is_offered_above_its_threshold_and_kept_out_of_search_engines(
     translations: Path, tmp_path: Path
 ) -> None:
-    add_language(translations, "it", share=0.85)
+    add_language(translations, "it", share=0.85, leave_out=("Pneumology",))
     assert site(translations, tmp_path).test_client().get("/it/").status_code == 404  # below 100%
     client = site(translations, tmp_path, LOCALE_THRESHOLD=80).test_client()
     page = soup(client.get("/it/").data)
@@ -92,6 +92,10 @@ def test_a_preview_language_is_offered_above_its_threshold_and_kept_out_of_searc
     assert "years of falling cancer mortality and rising cure rates" in marked
     assert "SIRIC Curamus" in text_of(page.find("main"))
     assert "SIRIC Curamus" not in marked
+    # In a list of choices too: the option itself says it is in English.
+    contacts = soup(client.get("/it/contacts/").data)
+    assert contacts.select_one("option[value=pneumology]")["lang"] == "en"
+    assert len(contacts.select("option[lang]")) == 1  # the translated names are not marked
     status = site(translations, tmp_path, LOCALE_THRESHOLD=80).test_cli_runner()
     assert "preview (noindex)" in status.invoke(args=["i18n", "status"]).output
 

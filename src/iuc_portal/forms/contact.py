@@ -10,7 +10,7 @@ from wtforms import Field, SelectChoice, SelectField, TextAreaField
 from wtforms.validators import ValidationError
 
 from iuc_portal.content import Content
-from iuc_portal.i18n import content_text
+from iuc_portal.i18n import content_lang, content_text
 
 from . import OnceField, SiteForm
 from .fields import MaxLength, email_field, one_newline, one_of, strip, text_field
@@ -53,7 +53,12 @@ class ContactForm(SiteForm):
     def __init__(self, content: Content, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.subject.choices = [SelectChoice(GENERAL, _l("The institute (general enquiry)"))] + [
-            SelectChoice(d.id, content_text(d.name, plain=True)) for d in content.departments
+            SelectChoice(
+                d.id,
+                content_text(d.name, plain=True),
+                render_kw={"lang": lang} if (lang := content_lang(d.name)) else None,
+            )
+            for d in content.departments
         ]
         self.subject.validators = [
             one_of([c.value for c in self.subject.choices], _l("Choose who you are writing to"))

@@ -68,15 +68,16 @@ def thanks(reference: str) -> Response:
         "pages/contact_thanks.html",
         title=_("Message received"),
         record=record,
-        subject_name=subject_name(record.data["subject"]),
+        subject_name=subject_name(record.data["subject"], plain=False),
     )
 
 
-def subject_name(subject: str) -> str:
+def subject_name(subject: str, plain: bool = True) -> str:
+    """Who a message is for; ``plain=False`` marks an English fallback for the page."""
     department = site_content().find_department(subject)
     if department is None:  # general, or a department since removed from the content
         return _("The institute (general enquiry)")
-    return content_text(department.name, plain=True)
+    return content_text(department.name, plain=plain)
 
 
 def recipient(record: Record) -> str | None:
