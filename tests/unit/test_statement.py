@@ -28,3 +28,9 @@ def installed() -> dict[str, str]:
 def test_the_statement_names_the_versions_in_use() -> None:
     stated = load_content(CONTENT_DIR).site.accessibility.automated_tests.tools
     assert {tool.name: tool.version for tool in stated} == installed()
+
+
+def test_the_statement_names_the_browser_of_the_recorded_run() -> None:
+    browser = load_content(CONTENT_DIR).site.accessibility.automated_tests.browser
+    assert browser.name == "Chromium"  # the one the browser tests drive (tests/browser/conftest.py)
+    assert re.fullmatch(r"\d+(\.\d+){3}", browser.version)

@@ -156,6 +156,9 @@ class AutomatedTests(Model):
 
     date: dt.date
     tools: list[Tool] = Field(min_length=1)
+    # The browser of that run: Debian's package, updated by the distribution,
+    # so recorded here by whoever updates the date rather than compared.
+    browser: Tool
 
 
 class Accessibility(Model):
