@@ -11,8 +11,35 @@ AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practi
 _axe = Axe()
 
 
+# With JavaScript turned off (a context with java_script_enabled=False), Playwright
+# still evaluates code in the page and promise reactions still run, but timers,
+# queueMicrotask and MessageChannel callbacks never fire, so `axe.run` waits
+# forever on its first setTimeout. Rather than run axe on a copy of the page in
+# a scripted context (which would lose typed values, focus and the
+# `scripting: none` media state), this runs it on the very page the visitor
+# without JavaScript has: these stand-ins call back on a promise reaction
+# instead, which only drops the delays axe asks for between its steps. The
+# site's own scripts never ran; nothing else on the page changes.
+TIMERS_WITHOUT_SCRIPTING = """() => {
+  let last = 0;
+  const cancelled = new Set();
+  window.setTimeout = (callback, delay, ...args) => {
+    const id = ++last;
+    Promise.resolve().then(() => { if (!cancelled.delete(id)) callback(...args); });
+    return id;
+  };
+  window.clearTimeout = (id) => { cancelled.add(id); };
+  window.queueMicrotask = (callback) => { Promise.resolve().then(callback); };
+}"""
+
+
 def assert_accessible(page: Page) -> None:
-    """axe-core finds no violation of WCAG 2.2 AA or its best practices."""
+    """axe-core finds no violation of WCAG 2.2 AA or its best practices.
+
+    Also on a page with JavaScript turned off (see TIMERS_WITHOUT_SCRIPTING).
+    """
+    if page.evaluate("matchMedia('(scripting: none)').matches"):
+        page.evaluate(TIMERS_WITHOUT_SCRIPTING)
     results = _axe.run(
         page,
         options={"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]},
@@ -39,14 +66,18 @@ def active(page: Page) -> dict:
     )
 
 
-def tab_to(page: Page, test: str, limit: int = 150) -> dict:
-    """Press Tab until the focused element matches ``test`` (a JS expression on ``e``)."""
+def tab_to(page: Page, test: str, limit: int = 150, backwards: bool = False) -> dict:
+    """Press Tab (Shift+Tab if ``backwards``) until the focused element matches ``test``.
+
+    ``test`` is a JS expression on ``e``, the focused element.
+    """
+    key = "Shift+Tab" if backwards else "Tab"
     for _ in range(limit):
-        page.keyboard.press("Tab")
+        page.keyboard.press(key)
         if page.evaluate(f"() => {{ const e = document.activeElement; return !!({test}); }}"):
             assert_focus_visible(page)
             return active(page)
-    raise AssertionError(f"Tab never reached {test} on {page.url}")
+    raise AssertionError(f"{key} never reached {test} on {page.url}")
 
 
 FOCUS_STYLE = """(e) => { const s = getComputedStyle(e);
@@ -105,13 +136,33 @@ def assert_focus_visible(page: Page) -> None:
     assert result["visible"], f"focused element is out of view or covered: {where} {result['box']}"
 
 
-# The screen-reader view, reduced to what is navigated by.
+# The screen-reader view, reduced to what is navigated by: landmarks, headings,
+# links, form controls and live regions, each with its name.
 KEPT_ROLES = {
-    "banner", "navigation", "main", "contentinfo", "region", "search", "form", "group",
-    "heading", "link", "button", "textbox", "combobox", "radio", "checkbox", "status", "alert",
+    # landmarks
+    "banner", "navigation", "main", "contentinfo", "region", "search", "form", "complementary",
+    # structure and named images
+    "heading", "group", "img", "dialog", "alertdialog",
+    # links and controls
+    "link", "button", "textbox", "searchbox", "combobox", "listbox", "option", "radio",
+    "checkbox", "switch", "spinbutton", "slider", "tab",
+    # live regions
+    "status", "alert",
 }  # fmt: skip
 LINE = re.compile(r"^(?P<indent>\s*)- (?P<role>[a-z]+)\b(?P<rest>.*)$")
 VOLATILE = re.compile(r"\s*\[(?:ref|cursor|active)[^\]]*\]")
+
+
+def _is_kept(role: str, rest: str) -> bool:
+    if role not in KEPT_ROLES:
+        return False
+    if role == "option":
+        # A select's current value is what a screen reader reads on it; its whole
+        # list (some 250 countries) would bury the rest of the page.
+        return "[selected]" in rest
+    if role == "img":
+        return rest.startswith(' "')  # unnamed images are not announced
+    return True
 
 
 def navigable_outline(snapshot: str) -> str:
@@ -125,7 +176,7 @@ def navigable_outline(snapshot: str) -> str:
         indent = len(match["indent"])
         while stack and stack[-1][0] >= indent:
             stack.pop()
-        keep = match["role"] in KEPT_ROLES
+        keep = _is_kept(match["role"], match["rest"])
         if keep:
             depth = sum(1 for _, was_kept in stack if was_kept)
             rest = VOLATILE.sub("", match["rest"]).rstrip(":").rstrip()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from playwright.sync_api import Page
 
 DONOR = {
@@ -20,7 +21,13 @@ def fill(page: Page, values: dict[str, str]) -> None:
         page.fill(selector, value)
 
 
-def without_scripts(page: Page) -> Page:
-    """The site as a visitor without JavaScript gets it: none of its scripts run."""
-    page.route("**/*.js", lambda route: route.abort())
-    return page
+# A browser context with JavaScript turned off, as a visitor may have it: no
+# script of the site runs, and the page matches `@media (scripting: none)`.
+# (Blocking the site's *.js requests instead would leave scripting on.)
+WITHOUT_JAVASCRIPT = pytest.mark.browser_context_args(java_script_enabled=False)
+
+
+def assert_javascript_is_off(page: Page) -> None:
+    """The page runs no script of its own: scripting is off and htmx never loaded."""
+    assert page.evaluate("matchMedia('(scripting: none)').matches"), f"scripting on: {page.url}"
+    assert page.evaluate("typeof window.htmx") == "undefined", f"htmx loaded: {page.url}"

@@ -45,3 +45,54 @@ def test_the_screen_reader_view_matches_its_golden_file(page: Page, server: str,
         )
     )  # fmt: skip
     assert not diff, f"the screen-reader view of {PAGES[name]} changed:\n{diff}"
+
+
+def test_the_outline_keeps_what_is_navigated_by() -> None:
+    """Every kind of landmark and control survives the reduction; a long option list does not."""
+    snapshot = """\
+- banner:
+  - navigation "Main menu":
+    - list:
+      - listitem:
+        - link "Home" [ref=e1]
+- complementary "Related":
+  - img "Map of the site"
+  - img
+  - paragraph: Some text
+- search:
+  - searchbox "Find a department" [active]
+- group "Gift":
+  - spinbutton "Number of months": "3"
+  - switch "Monthly" [checked]
+  - slider "Share"
+  - combobox "Country":
+    - option "Afghanistan"
+    - option "France" [selected]
+  - listbox "Hospitals":
+    - option "Tenon" [selected]
+    - option "Rothschild"
+- dialog "Confirm":
+  - button "OK"
+"""
+    assert (
+        navigable_outline(snapshot)
+        == """\
+- banner
+  - navigation "Main menu"
+    - link "Home"
+- complementary "Related"
+  - img "Map of the site"
+- search
+  - searchbox "Find a department"
+- group "Gift"
+  - spinbutton "Number of months": "3"
+  - switch "Monthly" [checked]
+  - slider "Share"
+  - combobox "Country"
+    - option "France" [selected]
+  - listbox "Hospitals"
+    - option "Tenon" [selected]
+- dialog "Confirm"
+  - button "OK"
+"""
+    )
