@@ -30,7 +30,7 @@ class Inbox:
 class SlowInbox(Inbox):
     """Accepts mail, but takes ``delay`` seconds over each sender, recipient and body."""
 
-    delay: float = 0.5
+    delay: float = 1.0
 
     async def handle_MAIL(self, server, session, envelope, address, mail_options) -> str:
         await asyncio.sleep(self.delay)

@@ -6,13 +6,14 @@ import contextlib
 import smtplib
 import socket
 import ssl
-import time
+import threading
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from urllib.parse import parse_qs, unquote, urlsplit
 
 DEFAULT_TIMEOUT = 5.0  # seconds for the whole exchange: a visitor never waits long
+PATIENT_TIMEOUT = 30.0  # for the staff's deliver command, where nobody waits on a page
 
 
 @dataclass(frozen=True)
@@ -76,62 +77,46 @@ def compose(
     return message
 
 
-class _Deadline:
-    """One deadline for the whole exchange with the server.
-
-    smtplib's timeout bounds each socket operation, so a server answering
-    every command just within it could hold a visitor for a minute. Before
-    each command and each reply, the socket gets only the time that is left.
-    """
-
-    deadline: float
-    sock: socket.socket | None
-
-    def _time_left(self) -> None:
-        left = self.deadline - time.monotonic()
-        if left <= 0:
-            raise TimeoutError("the SMTP server took too long")
-        if self.sock is not None:
-            self.sock.settimeout(left)
-
-    def send(self, s: str | bytes) -> None:
-        self._time_left()
-        super().send(s)  # type: ignore[misc]
-
-    def getreply(self) -> tuple[int, bytes]:
-        self._time_left()
-        return super().getreply()  # type: ignore[misc]
-
-
-class _TimedSMTP(_Deadline, smtplib.SMTP):
-    def __init__(self, settings: SmtpSettings) -> None:
-        self.deadline = time.monotonic() + settings.timeout
-        super().__init__(settings.host, settings.port, timeout=settings.timeout)
-
-
-class _TimedSMTPS(_Deadline, smtplib.SMTP_SSL):
-    def __init__(self, settings: SmtpSettings, context: ssl.SSLContext) -> None:
-        self.deadline = time.monotonic() + settings.timeout
-        super().__init__(settings.host, settings.port, timeout=settings.timeout, context=context)
-
-
 def send(message: EmailMessage, settings: SmtpSettings) -> None:
     """Hand the message to the SMTP server within ``settings.timeout`` seconds in all.
 
-    Raises ``OSError`` or ``smtplib.SMTPException`` (an ``OSError`` too), also
-    when the server is too slow.
+    Raises ``OSError`` or ``smtplib.SMTPException`` (an ``OSError`` too);
+    ``TimeoutError`` when the server is too slow.
     """
     context = ssl.create_default_context()
-    client = _TimedSMTPS(settings, context) if settings.implicit_tls else _TimedSMTP(settings)
+    client = (
+        smtplib.SMTP_SSL(context=context, timeout=settings.timeout)
+        if settings.implicit_tls
+        else smtplib.SMTP(timeout=settings.timeout)
+    )
+    # smtplib's timeout bounds each socket read, so a server answering a line
+    # at a time could hold a visitor for as long as it likes. A watchdog cuts
+    # the connection when the time for the whole exchange is up.
+    expired = threading.Event()
+
+    def cut_off() -> None:
+        expired.set()
+        with contextlib.suppress(OSError):
+            if client.sock is not None:  # read now: STARTTLS replaces it
+                client.sock.shutdown(socket.SHUT_RDWR)
+
+    watchdog = threading.Timer(settings.timeout, cut_off)
+    watchdog.start()
     try:
+        client.connect(settings.host, settings.port)
         if settings.starttls:
             client.starttls(context=context)
         if settings.username:
             client.login(settings.username, settings.password or "")
         client.send_message(message)
-    finally:
-        # Handed over or not, that is settled: a slow or failed goodbye
-        # must not turn a delivered message into one to send again.
-        with contextlib.suppress(OSError, smtplib.SMTPException):
+        # Handed over: a slow or failed goodbye must not turn a delivered
+        # message into one to send again.
+        with contextlib.suppress(OSError):
             client.quit()
+    except OSError as error:
+        if expired.is_set():
+            raise TimeoutError(f"the SMTP server took more than {settings.timeout:g} s") from error
+        raise
+    finally:
+        watchdog.cancel()
         client.close()

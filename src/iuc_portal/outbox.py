@@ -40,11 +40,12 @@ class Report:
 
 
 def _permanent(error: Exception) -> bool:
-    """An SMTP 5xx answer: the same mail would be refused again."""
+    """A 5xx answer about this mail itself (its recipients, its content): the
+    same mail would be refused again. A refused sender or login, or a server
+    that cannot be reached, says the set-up is wrong, not the mail: retried."""
     if isinstance(error, smtplib.SMTPRecipientsRefused):
         return all(code >= 500 for code, _ in error.recipients.values())
-    code = getattr(error, "smtp_code", None)
-    return isinstance(code, int) and code >= 500 and not isinstance(error, OSError)
+    return isinstance(error, smtplib.SMTPDataError) and error.smtp_code >= 500
 
 
 class Outbox:

@@ -11,7 +11,7 @@ from flask import Flask
 
 from iuc_portal import create_app
 from tests.forms import DONATION, submit
-from tests.smtp import SmtpServer
+from tests.smtp import SlowInbox, SmtpServer, free_port
 
 SENDER = "IUC <dons@iuc.example>"
 
@@ -90,6 +90,22 @@ def test_an_smtp_outage_loses_nothing_and_deliver_sends_once(
     assert "0 sent, 0 failed, 0 rejected, 0 waiting" in second.output
     assert len(smtp_server.inbox.messages) == 1
     assert events(data_dir) == ["mail_failed", "mail_sent"]
+
+
+def test_a_server_too_slow_for_a_visitor_gets_the_mail_from_deliver(data_dir: Path) -> None:
+    """1 s per step is too slow for a page (1.2 s in all), not for the staff's command."""
+    server = SmtpServer(port=free_port(), inbox=SlowInbox(delay=1.0))
+    server.start()
+    try:
+        app = make_app(data_dir, f"smtp://127.0.0.1:{server.port}?timeout=1.2")
+        client = app.test_client()
+        assert submit(client, "/en/donate/", "donation-form", DONATION).status_code == 303
+        assert events(data_dir) == ["mail_failed"]
+        result = app.test_cli_runner().invoke(args=["donations", "deliver"])
+        assert "1 sent, 0 failed" in result.output
+        assert len(server.inbox.messages) == 1
+    finally:
+        server.stop()
 
 
 def test_without_smtp_the_gift_waits_for_delivery(data_dir: Path) -> None:

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import socket
+import threading
+
 import pytest
 
 from iuc_portal.mail import SmtpSettings, compose, send
@@ -17,18 +21,45 @@ def a_message() -> object:
 
 @pytest.fixture
 def slow_server():
-    server = SmtpServer(port=free_port(), inbox=SlowInbox(delay=0.5))
+    server = SmtpServer(port=free_port(), inbox=SlowInbox(delay=1.0))
     server.start()
     yield server
     server.stop()
 
 
 def test_a_server_slow_at_every_step_runs_out_the_deadline(slow_server: SmtpServer) -> None:
-    """Each step (0.5 s) fits in 1 s, their sum (1.5 s) does not: the send must give up."""
-    settings = SmtpSettings(host="127.0.0.1", port=slow_server.port, timeout=1.0)
-    with pytest.raises(OSError, match=r"timed out|took too long"):
+    """Each step (1 s) fits in 1.2 s, their sum does not: the send must give up,
+    well before the message is even offered (it would reach the server at 2 s)."""
+    settings = SmtpSettings(host="127.0.0.1", port=slow_server.port, timeout=1.2)
+    with pytest.raises(TimeoutError, match=r"took more than 1\.2 s"):
         send(a_message(), settings)
     assert slow_server.inbox.messages == []
+
+
+def test_a_reply_dripping_a_line_at_a_time_cannot_hold_the_sender() -> None:
+    """Each line comes well within the socket timeout; the reply never ends."""
+    stop = threading.Event()
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+
+        def drip() -> None:
+            connection, _ = listener.accept()
+            with connection, contextlib.suppress(OSError):
+                for _ in range(50):  # 10 s, unless the client hangs up first
+                    if stop.wait(0.2):
+                        break
+                    connection.sendall(b"220-still greeting you\r\n")
+
+        server = threading.Thread(target=drip, daemon=True)
+        server.start()
+        settings = SmtpSettings(host="127.0.0.1", port=listener.getsockname()[1], timeout=1.0)
+        try:
+            with pytest.raises(TimeoutError, match="took more than 1 s"):
+                send(a_message(), settings)
+        finally:
+            stop.set()
+            server.join(timeout=10)
 
 
 def test_the_same_server_within_a_longer_deadline_gets_the_message(slow_server: SmtpServer) -> None:

@@ -80,3 +80,22 @@ def test_without_smtp_nothing_is_even_read(tmp_path: Path) -> None:
     record = store.add("messages", "MSG", "en", {"to": "a@x"}).record
     assert Outbox(store, "messages", message_for).deliver_now(record.id, None).waiting == 1
     assert store.events("messages") == []
+
+
+@pytest.mark.parametrize(
+    ("error", "permanent"),
+    [
+        (smtplib.SMTPRecipientsRefused({"a@x.fr": (550, b"no such user")}), True),
+        (smtplib.SMTPRecipientsRefused({"a@x.fr": (550, b"no"), "b@x.fr": (451, b"later")}), False),
+        (smtplib.SMTPDataError(554, b"message refused"), True),
+        (smtplib.SMTPDataError(451, b"try again later"), False),
+        # The set-up is wrong, not the mail: once it is mended, the mail goes.
+        (smtplib.SMTPSenderRefused(553, b"sender not allowed", "site@x.fr"), False),
+        (smtplib.SMTPAuthenticationError(535, b"bad credentials"), False),
+        (smtplib.SMTPServerDisconnected("connection closed"), False),
+        (TimeoutError("the SMTP server took more than 5 s"), False),
+        (ConnectionRefusedError("connection refused"), False),
+    ],
+)
+def test_only_a_refusal_of_the_mail_itself_is_final(error: Exception, permanent: bool) -> None:
+    assert outbox_module._permanent(error) is permanent
