@@ -171,6 +171,12 @@ class Rules:
     num_plurals: int
     one_number_forms: frozenset[int]
     formatted: frozenset[tuple] | None = None  # None: judge by the python-format flag alone
+    french: bool = False  # French spacing rules apply
+
+
+# French typography: no ordinary space before : ; ! ? » or after «; a space
+# there lets a line break leave the sign alone at the start of the next line.
+FRENCH_SPACE = re.compile(r" [:;!?»]|« ")
 
 
 def check_message(message: Message, rules: Rules, shipped: bool, name: str) -> list[str]:
@@ -208,6 +214,11 @@ def check_message(message: Message, rules: Rules, shipped: bool, name: str) -> l
             )
         if formatted and not formats(form):
             problems.append(f"{where}: a % sign breaks the formatting (write %% for a %)")
+        if rules.french and (space := FRENCH_SPACE.search(form)):
+            problems.append(
+                f"{where}: an ordinary space in {space.group()!r}; French wants a no-break space"
+                " (U+00A0) before : and », after «, and a narrow one (U+202F) before ; ! ?"
+            )
         english = sources[-1 if index else 0]
         if tags(form) != tags(english) or not tags_nest(form):
             problems.append(f"{where}: HTML tags differ from the English")
@@ -231,7 +242,12 @@ def check_catalog(
             for m in _entries(template)
             if _key(m) not in present
         ]
-    rules = Rules(catalog.num_plurals, frozenset(one_number_forms(catalog.plural_expr)), formatted)
+    rules = Rules(
+        catalog.num_plurals,
+        frozenset(one_number_forms(catalog.plural_expr)),
+        formatted,
+        french=catalog.locale is not None and catalog.locale.language == "fr",
+    )
     for message in _entries(catalog):
         problems += check_message(message, rules, shipped, name)
     return problems

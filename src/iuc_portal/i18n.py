@@ -211,10 +211,10 @@ def content_text(text: str, plain: bool = False) -> str:
     locales are complete (``make i18n-check`` fails otherwise), so they are
     never wrapped.
     """
-    translated = get_translations().gettext(text)
-    if plain or translated is not text or not _in_preview():
-        return translated
-    return Markup('<span lang="{}">{}</span>').format(SOURCE_LOCALE, text)
+    lang = None if plain else content_lang(text)
+    if lang is None:
+        return get_translations().gettext(text)
+    return Markup('<span lang="{}">{}</span>').format(lang, text)
 
 
 def content_lang(text: str) -> str | None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 from flask import Blueprint, Flask, current_app, g, request, url_for
 from flask.blueprints import BlueprintSetupState
@@ -92,7 +93,10 @@ def localized_route(
         endpoint = options.pop("endpoint", view.__name__)
 
         def without_slash(adapter: MapAdapter, **values: Any) -> str:
-            return adapter.build(f"{bp.name}.{endpoint}", values)
+            url = adapter.build(f"{bp.name}.{endpoint}", values)
+            query = adapter.query_args  # the request's query string, kept as Werkzeug does
+            query = query if isinstance(query, str) else urlencode(query or {}, doseq=True)
+            return f"{url}?{query}" if query else url
 
         def register(state: BlueprintSetupState) -> None:
             content: Content = state.app.extensions["iuc_content"]

@@ -85,10 +85,12 @@ document.addEventListener("htmx:sendError", resubmitForm);
 // scroll is still running (as when the summary itself has just been focused),
 // leaving the focused field out of sight. scroll-margin keeps its label in view.
 document.addEventListener("click", (event) => {
-  const link = event.target.closest(".error-summary a[href^='#']");
+  const plain = event.button === 0 && !event.defaultPrevented &&
+    !(event.metaKey || event.ctrlKey || event.shiftKey || event.altKey);
+  const link = plain && event.target.closest(".error-summary a[href^='#']");
   const field = link && document.getElementById(decodeURIComponent(link.hash.slice(1)));
   if (!field) {
-    return;
+    return;  // a new tab or window, say: the browser's own way
   }
   event.preventDefault();
   field.scrollIntoView({ block: "start" });

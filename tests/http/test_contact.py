@@ -122,6 +122,13 @@ def test_each_mistake_has_its_message_and_nothing_is_stored(
         assert kept.strip() == MESSAGE["message"]
 
 
+def test_the_limit_in_the_error_is_written_with_a_space_that_does_not_break(
+    client: FlaskClient,
+) -> None:
+    response = submit(client, PAGES["fr"], "contact-form", {**MESSAGE, "message": "x" * 2001})
+    assert "pas 2\u202f000 caractères" in response.get_data(as_text=True)
+
+
 def test_line_breaks_count_once_as_in_the_browser(client: FlaskClient, data_dir: Path) -> None:
     text = ("x" * 99 + "\r\n") * 20  # 2000 characters as the browser counts them
     response = submit(client, "/en/contacts/", "contact-form", {**MESSAGE, "message": text})

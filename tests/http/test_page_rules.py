@@ -150,6 +150,8 @@ def test_a_page_asked_for_with_a_trailing_slash_redirects_to_itself(
         response = site_client.get(path + "/")
         assert response.status_code == 308, path
         assert path_of(response.headers["Location"]) == path
+    kept = site_client.get(pages[0] + "/?utm_source=newsletter&x=%C3%A9").headers["Location"]
+    assert kept.endswith(pages[0] + "?utm_source=newsletter&x=%C3%A9")  # the query goes along
     sections = [ref.path for ref in PAGES if ref.path.endswith("/") and ref.path.count("/") > 2]
     assert sections
     for path in sections:

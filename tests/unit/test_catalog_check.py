@@ -69,10 +69,14 @@ def test_a_good_catalog_passes(tmp_path: Path) -> None:
     [
         ({"Home": ""}, None, "'Home': not translated"),
         ({}, "Home", "'Home': marked fuzzy"),
-        ({"Phone: %(phone)s": "Téléphone : %(numero)s"}, None, "'Phone: %(phone)s': placeholders"),
+        (
+            {"Phone: %(phone)s": "Téléphone\u00a0: %(numero)s"},
+            None,
+            "'Phone: %(phone)s': placeholders",
+        ),
         ({"Phone: %(phone)s": "Téléphone"}, None, "'Phone: %(phone)s': placeholders"),
         ({"Phone: %(phone)s": "Téléphone {phone}"}, None, "'Phone: %(phone)s': placeholders"),
-        ({"Phone: %(phone)s": "100 % : %(phone)s"}, None, "a % sign breaks the formatting"),
+        ({"Phone: %(phone)s": "100 %\u00a0: %(phone)s"}, None, "a % sign breaks the formatting"),
         (
             {'See the <a href="%(url)s">site map</a>.': "Voir le plan du site (%(url)s)."},
             None,
@@ -100,7 +104,10 @@ def test_a_good_catalog_passes(tmp_path: Path) -> None:
             None,
             "HTML tags differ",
         ),
-        ({"Phone: %(phone)s": "Téléphone %s : %(phone)s"}, None, "a % sign breaks"),
+        ({"Phone: %(phone)s": "Téléphone %s\u00a0: %(phone)s"}, None, "a % sign breaks"),
+        ({"Phone: %(phone)s": "Téléphone : %(phone)s"}, None, "an ordinary space in ' :'"),
+        ({"Home": "« Accueil »"}, None, "an ordinary space in '« '"),
+        ({"Home": "Accueil ?"}, None, "French wants a no-break space"),
         ({"Once": ""}, None, "gift frequency|'Once': not translated"),
     ],
 )
@@ -124,7 +131,7 @@ def test_a_catalog_that_is_not_shipped_may_be_partial_but_not_broken(tmp_path: P
     partial = french(tmp_path, {"Home": "", "Once": ""})
     assert check_catalog(partial, template("Contacts"), shipped=False) == []
     broken = tmp_path / "broken"
-    path = french(broken, {"Phone: %(phone)s": "Téléphone : %(tel)s"})
+    path = french(broken, {"Phone: %(phone)s": "Téléphone\u00a0: %(tel)s"})
     assert len(check_catalog(path, template(), shipped=False)) == 1
 
 

@@ -9,10 +9,12 @@ from typing import Any
 
 from babel import Locale
 from email_validator import EmailNotValidError, validate_email
-from flask_babel import format_number, get_locale
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, Field, Form, SelectChoice, StringField, ValidationError
 from wtforms.validators import DataRequired, Length, Optional
+
+from iuc_portal.i18n import format_number
 
 # Territory codes Babel knows that are not countries one lives in.
 _NOT_COUNTRIES = {"EU", "EZ", "UN", "QO", "XA", "XB", "ZZ"}
