@@ -49,7 +49,10 @@ JOURNEYS = pytest.mark.parametrize(
 )
 
 
-def assert_scrolling(page: Page, motion: str) -> None:
+def open_with_motion(page: Page, url: str, motion: str) -> None:
+    """Open ``url`` with that motion preference, and check the page scrolls accordingly."""
+    page.emulate_media(reduced_motion=motion)
+    page.goto(url)
     behaviour = page.evaluate("getComputedStyle(document.documentElement).scrollBehavior")
     assert behaviour == ("smooth" if motion == "no-preference" else "auto")
 
@@ -63,9 +66,7 @@ CONTACT_ERRORS = ["name", "email", "message"]
 def test_a_donation_with_the_keyboard_only(
     page: Page, server: str, locale: str, motion: str
 ) -> None:
-    page.emulate_media(reduced_motion=motion)
-    page.goto(server + DONATE[locale])
-    assert_scrolling(page, motion)
+    open_with_motion(page, server + DONATE[locale], motion)
     # Monthly: Tab into the first radio group, then the arrow key moves the choice.
     tab_to(page, "e.id === 'frequency-0'")
     page.keyboard.press("ArrowRight")
@@ -93,9 +94,7 @@ def test_a_donation_with_the_keyboard_only(
 def test_a_contact_message_with_the_keyboard_only(
     page: Page, server: str, locale: str, motion: str
 ) -> None:
-    page.emulate_media(reduced_motion=motion)
-    page.goto(server + CONTACTS[locale])
-    assert_scrolling(page, motion)
+    open_with_motion(page, server + CONTACTS[locale], motion)
     tab_to(page, "e.id === 'subject'")
     page.keyboard.press("ArrowDown")  # the first department after "general"
     tab_to(page, "e.matches('#contact-form button[type=submit]')")
