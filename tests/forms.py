@@ -44,3 +44,11 @@ DONATION = {
     "siren": "",
     "in_memory_of": "",
 }
+
+CONTACT = {
+    "subject": "pneumology",
+    "name": "Jean Dupont",
+    "email": "jean@example.org",
+    "phone": "06 12 34 56 78",
+    "message": "Bonjour,\nJe voudrais un rendez-vous.",
+}

@@ -8,12 +8,11 @@ from typing import Any
 
 from flask import Flask
 
-from . import assets, caching, catalogs, cli, errors, i18n, outbox, routing, security, views
+from . import assets, caching, catalogs, cli, errors, i18n, outbox, routing, security, store, views
 from . import config as settings
 from .content import load_content
 from .extensions import limiter
 from .paths import CONTENT_DIR, TEMPLATES_DIR, TRANSLATIONS_DIR
-from .submissions import JsonlStore
 from .views import contacts, departments, donate, meta, pages
 
 
@@ -39,7 +38,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     content = load_content(Path(app.config["CONTENT_DIR"]))
     app.extensions["iuc_content"] = content
-    app.extensions["iuc_store"] = JsonlStore(Path(app.config["DATA_DIR"]))
+    store.init_app(app)
+    outbox.init_app(app)
     i18n.init_app(app)
     routing.init_app(app, content)
     limiter.init_app(app)
@@ -56,10 +56,14 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     # Giving, with the tax reduction shown before the visitor commits.
     app.register_blueprint(donate.bp)
     views.init_app(app)
-    outbox.register(app, donate.KIND, donate.compose_acknowledgement)
-    outbox.register(app, contacts.KIND, contacts.compose_message)
+    outbox.register(app, donate.ACKNOWLEDGEMENT, donate.compose_acknowledgement)
+    outbox.register(app, contacts.MESSAGE, contacts.compose_message)
     app.cli.add_command(cli.submissions_group("donations", donate.KIND, donate.FIELDS))
     app.cli.add_command(cli.submissions_group("messages", contacts.KIND, contacts.FIELDS))
+    app.cli.add_command(
+        cli.db_group({donate.KIND: donate.ACKNOWLEDGEMENT, contacts.KIND: contacts.MESSAGE})
+    )
+    app.cli.add_command(cli.outbox_group)
     app.cli.add_command(catalogs.i18n)
 
     errors.init_app(app)

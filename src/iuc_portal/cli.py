@@ -1,4 +1,5 @@
-"""Staff commands: ``flask --app iuc_portal donations|messages export|purge|deliver``.
+"""Staff commands: ``flask --app iuc_portal donations|messages export|purge|deliver``,
+``db upgrade|import-jsonl`` and ``outbox work``.
 
 Output is locale-independent (ISO 8601 UTC times, amounts with a dot) so that
 a spreadsheet or a script reads it the same way anywhere. Personal data goes
@@ -10,17 +11,19 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
-from collections.abc import Iterable, Sequence
-from dataclasses import replace
+import logging
+import signal
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
 from typing import IO, Any
 
 import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from .mail import PATIENT_TIMEOUT
-from .outbox import FAILED, REJECTED, SENT, outbox, smtp_settings
-from .submissions import Record, Store
+from .outbox import POLL_SECONDS, DeliveryLoop, outbox, smtp_settings
+from .store import Record, Store, iso, migrate
+from .store.jsonl_import import import_jsonl
 
 # A spreadsheet runs a cell that starts with one of these as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -38,27 +41,13 @@ def _store() -> Store:
     return current_app.extensions["iuc_store"]
 
 
-def mail_status(kind: str) -> dict[str, str]:
-    """The latest delivery outcome of each record: sent, failed, or absent (pending)."""
-    status: dict[str, str] = {}
-    for event in _store().events(kind):
-        if event.type == SENT:
-            status[event.record_id] = "sent"
-        elif event.type == REJECTED:
-            status[event.record_id] = "rejected"
-        elif event.type == FAILED and status.get(event.record_id) != "sent":
-            status[event.record_id] = "failed"
-    return status
-
-
 def write_csv(
     records: Iterable[Record], fields: Sequence[str], status: dict[str, str], output: IO[str]
 ) -> None:
     writer = csv.writer(output)
     writer.writerow(["id", "reference", "created", "locale", *fields, "mail"])
     for record in records:
-        created = record.created.isoformat().replace("+00:00", "Z")
-        row = [record.id, record.reference, created, record.locale]
+        row = [record.id, record.reference, iso(record.created), record.locale]
         row += [record.data.get(name) for name in fields]
         row.append(status.get(record.id, "pending"))
         writer.writerow([neutralise(cell) for cell in row])
@@ -67,7 +56,6 @@ def write_csv(
 def write_jsonl(records: Iterable[Record], status: dict[str, str], output: IO[str]) -> None:
     for record in records:
         line = json.loads(record.to_json())
-        line.pop("key", None)
         line["mail"] = status.get(record.id, "pending")
         output.write(json.dumps(line, ensure_ascii=False, sort_keys=True) + "\n")
 
@@ -82,7 +70,7 @@ def submissions_group(name: str, kind: str, fields: Sequence[str]) -> AppGroup:
     def export(fmt: str, output: IO[str]) -> None:
         """Write every stored submission to OUTPUT (standard output by default)."""
         records = _store().records(kind)
-        status = mail_status(kind)
+        status = outbox().states(kind)
         if fmt == "csv":
             write_csv(records, fields, status, output)
         else:
@@ -96,18 +84,17 @@ def submissions_group(name: str, kind: str, fields: Sequence[str]) -> AppGroup:
         help="Remove what was sent before this day (UTC), YYYY-MM-DD.",
     )
     def purge(before: dt.datetime) -> None:
-        """Remove submissions older than the retention period."""
+        """Delete for good the submissions older than the retention period."""
         removed = _store().purge(kind, before.replace(tzinfo=dt.UTC))
         click.echo(f"{name}: {removed} removed")
 
     @group.command("deliver")
     def deliver() -> None:
-        """Send the mail of every submission not yet mailed; a sent mail is never sent again."""
+        """Send every mail still waiting, once, without waiting for its next try."""
         smtp = smtp_settings()
         if smtp is None:
             raise click.ClickException("IUC_SMTP_URL and IUC_MAIL_FROM must be set to send mail")
-        # No visitor waits here: a slow server gets more time than in a request.
-        report = outbox(kind).deliver(replace(smtp, timeout=max(smtp.timeout, PATIENT_TIMEOUT)))
+        report = outbox().deliver(smtp, kind=kind, due_only=False)
         click.echo(
             f"{report.sent} sent, {report.failed} failed, "
             f"{report.rejected} rejected, {report.waiting} waiting"
@@ -116,3 +103,60 @@ def submissions_group(name: str, kind: str, fields: Sequence[str]) -> AppGroup:
             raise SystemExit(1)
 
     return group
+
+
+def db_group(mails: Mapping[str, str]) -> AppGroup:
+    """``db upgrade`` and ``db import-jsonl``; ``mails`` names the mail each kind queues."""
+    group = AppGroup("db", help="The database: schema and data carried over.")
+
+    @group.command("upgrade")
+    def upgrade() -> None:
+        """Create the tables, or bring them to the latest revision (all or nothing)."""
+        store = _store()
+        before = migrate.current_revisions(store.engine)
+        migrate.upgrade(store.engine)
+        after = migrate.current_revisions(store.engine)
+        state = "already up to date" if before == after else "upgraded"
+        click.echo(f"database {state} (revision {', '.join(sorted(after))})")
+
+    @group.command("import-jsonl")
+    @click.option(
+        "--from",
+        "source",
+        type=click.Path(file_okay=False, exists=True, path_type=Path),
+        help="The folder holding donations.jsonl and messages.jsonl (default: IUC_DATA_DIR).",
+    )
+    def import_command(source: Path | None) -> None:
+        """Carry submissions kept as JSON Lines over to the database; safe to run twice."""
+        directory = source or Path(current_app.config["DATA_DIR"])
+        for kind, mail in mails.items():
+            report = import_jsonl(_store(), directory, kind, mail)
+            click.echo(
+                f"{kind}: {report.added} imported, {report.already_there} already there, "
+                f"{report.events} events, {report.unreadable_lines} unreadable lines skipped"
+            )
+            if report.purge_events:
+                click.echo(f"{kind}: {report.purge_events} earlier purges noted in the files")
+
+    return group
+
+
+@click.group("outbox", cls=AppGroup, help="Mail waiting to be sent.")
+def outbox_group() -> None:
+    pass
+
+
+@outbox_group.command("work")
+def work() -> None:
+    """Send queued mail as it arrives, until stopped: the delivery loop as a service.
+
+    Run it where the site's own loop is turned off (IUC_MAIL_WORKER=0).
+    """
+    if smtp_settings() is None:
+        raise click.ClickException("IUC_SMTP_URL and IUC_MAIL_FROM must be set to send mail")
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    loop = DeliveryLoop(current_app._get_current_object())
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: loop.stop())
+    click.echo(f"sending queued mail, looking every {POLL_SECONDS:g} s; stop with SIGTERM")
+    loop.run()

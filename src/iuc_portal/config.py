@@ -47,7 +47,11 @@ def from_environ(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
     return {
         "SECRET_KEY": env.get("IUC_SECRET_KEY") or None,
         "DATA_DIR": data_dir,
+        # Unset: SQLite in the data directory (store/database.py).
+        "DATABASE_URL": env.get("IUC_DATABASE_URL") or None,
         "SMTP_URL": env.get("IUC_SMTP_URL") or None,
+        # Each site process sends queued mail itself; 0 where ``outbox work`` runs apart.
+        "MAIL_WORKER": _flag(env.get("IUC_MAIL_WORKER"), True),
         "MAIL_FROM": env.get("IUC_MAIL_FROM") or None,
         "MAIL_TO": env.get("IUC_MAIL_TO") or None,
         "PROXY_COUNT": _int(env, "IUC_PROXY_COUNT", 0),

@@ -5,9 +5,10 @@ from __future__ import annotations
 from flask import Flask, Response, g, make_response, render_template, request
 from flask.globals import request_ctx
 from flask_babel import lazy_gettext as _l
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, ServiceUnavailable
 
 from .security import request_id
+from .store import StoreUnavailable
 
 # Each page says what happened and what to do next, in the visitor's words.
 MESSAGES = {
@@ -25,6 +26,10 @@ MESSAGES = {
     429: (
         _l("Too many attempts"),
         _l("You have sent too many requests in a short time. Wait a few minutes and try again."),
+    ),
+    503: (
+        _l("Service temporarily unavailable"),
+        _l("The site cannot do this right now. Try again in a few minutes."),
     ),
     500: (
         _l("Something went wrong"),
@@ -76,4 +81,8 @@ class Site(Flask):
 def init_app(app: Flask) -> None:
     # One handler for every HTTP error, so none falls back to Werkzeug's English page.
     app.register_error_handler(HTTPException, render_error)
+    # The database is down, full or read-only: say so, with a 503, not a 500.
+    app.register_error_handler(
+        StoreUnavailable, lambda error: render_error(ServiceUnavailable(retry_after=120))
+    )
     app.add_template_global(request_id)

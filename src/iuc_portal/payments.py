@@ -13,7 +13,7 @@ from typing import Protocol
 
 from .content.models import Payment
 from .donations import Frequency
-from .submissions import Record
+from .store import Record
 
 
 @dataclass(frozen=True)

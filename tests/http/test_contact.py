@@ -1,4 +1,7 @@
-"""Writing to a team without JavaScript, and delivery to a real SMTP server."""
+"""Writing to a team without JavaScript, and delivery to a real SMTP server.
+
+Every test runs on SQLite and on PostgreSQL.
+"""
 
 from __future__ import annotations
 
@@ -10,11 +13,14 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from iuc_portal import create_app
 from iuc_portal.paths import CONTENT_DIR
+from tests.conftest import make_app
 from tests.forms import errors_of, hidden_fields, submit
 from tests.pages import soup, text_of
 from tests.smtp import SmtpServer
+from tests.stored import deliver, event_types, stored
+
+pytestmark = pytest.mark.databases
 
 PAGES = {"fr": "/fr/contacts/", "en": "/en/contacts/"}
 MESSAGE = {
@@ -25,20 +31,6 @@ MESSAGE = {
     "message": "Bonjour,\nJe voudrais un rendez-vous.",
 }
 SENDER = "Site IUC <site@iuc.example>"
-
-
-def stored(data_dir: Path) -> list[dict]:
-    path = data_dir / "messages.jsonl"
-    return [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
-
-
-def events(data_dir: Path) -> list[str]:
-    path = data_dir / "messages.events.jsonl"
-    return (
-        [json.loads(line)["type"] for line in path.read_text().splitlines()]
-        if path.exists()
-        else []
-    )
 
 
 def test_the_page_warns_it_is_not_for_emergencies(client: FlaskClient) -> None:
@@ -75,12 +67,10 @@ def test_a_department_page_links_to_the_form_with_its_department_chosen(
 
 
 @pytest.mark.parametrize("locale", ["fr", "en"])
-def test_the_whole_journey_without_javascript(
-    client: FlaskClient, data_dir: Path, locale: str
-) -> None:
+def test_the_whole_journey_without_javascript(client: FlaskClient, app: Flask, locale: str) -> None:
     response = submit(client, PAGES[locale], "contact-form", MESSAGE)
     assert response.status_code == 303
-    [record] = stored(data_dir)
+    [record] = stored(app, "messages")
     assert record["reference"].startswith("MSG-")
     assert record["locale"] == locale
     assert record["data"]["phone"] == "+33612345678"
@@ -90,7 +80,7 @@ def test_the_whole_journey_without_javascript(
     assert record["reference"] in main
     assert ("Pneumologie" if locale == "fr" else "Pneumology") in main
     assert "jean@example.org" in main
-    assert events(data_dir) == []  # no SMTP configured: stored, waiting
+    assert event_types(app, "messages") == []  # no SMTP configured: stored, waiting
 
 
 @pytest.mark.parametrize(
@@ -111,12 +101,12 @@ def test_the_whole_journey_without_javascript(
     ],
 )
 def test_each_mistake_has_its_message_and_nothing_is_stored(
-    client: FlaskClient, data_dir: Path, locale: str, change: dict, message: str
+    client: FlaskClient, app: Flask, locale: str, change: dict, message: str
 ) -> None:
     response = submit(client, PAGES[locale], "contact-form", {**MESSAGE, **change})
     assert response.status_code == 200
     assert errors_of(response) == [message]
-    assert stored(data_dir) == []
+    assert stored(app, "messages") == []
     if "message" not in change:  # what was typed is still there
         kept = soup(response.data).select_one("textarea[name=message]").get_text()
         assert kept.strip() == MESSAGE["message"]
@@ -129,28 +119,28 @@ def test_the_limit_in_the_error_is_written_with_a_space_that_does_not_break(
     assert "pas 2\u202f000 caractères" in response.get_data(as_text=True)
 
 
-def test_line_breaks_count_once_as_in_the_browser(client: FlaskClient, data_dir: Path) -> None:
+def test_line_breaks_count_once_as_in_the_browser(client: FlaskClient, app: Flask) -> None:
     text = ("x" * 99 + "\r\n") * 20  # 2000 characters as the browser counts them
     response = submit(client, "/en/contacts/", "contact-form", {**MESSAGE, "message": text})
     assert response.status_code == 303
-    assert "\r" not in stored(data_dir)[0]["data"]["message"]
+    assert "\r" not in stored(app, "messages")[0]["data"]["message"]
 
 
-def test_phone_is_optional(client: FlaskClient, data_dir: Path) -> None:
+def test_phone_is_optional(client: FlaskClient, app: Flask) -> None:
     assert (
         submit(client, "/en/contacts/", "contact-form", {**MESSAGE, "phone": ""}).status_code == 303
     )
-    assert stored(data_dir)[0]["data"]["phone"] is None
+    assert stored(app, "messages")[0]["data"]["phone"] is None
 
 
-def test_double_submit_and_csrf(client: FlaskClient, data_dir: Path) -> None:
+def test_double_submit_and_csrf(client: FlaskClient, app: Flask) -> None:
     hidden = hidden_fields(client.get("/en/contacts/"), "contact-form")
     first = client.post("/en/contacts/", data={**hidden, **MESSAGE})
     second = client.post("/en/contacts/", data={**hidden, **MESSAGE})
     assert first.headers["Location"] == second.headers["Location"]
     no_token = {key: value for key, value in hidden.items() if key != "csrf_token"}
     assert client.post("/en/contacts/", data={**no_token, **MESSAGE}).status_code == 400
-    assert len(stored(data_dir)) == 1
+    assert len(stored(app, "messages")) == 1
 
 
 def test_htmx_submit_gets_the_form_fragment(client: FlaskClient) -> None:
@@ -174,20 +164,26 @@ def test_every_form_refuses_a_post_without_token(app: Flask) -> None:
         assert client.post(rule.rule, data={"name": "x"}).status_code == 400, rule.rule
 
 
-# Delivery
+# Delivery: queued with the message, sent by the delivery loop (one pass here)
 
 
-def app_with_mail(
-    data_dir: Path,
-    smtp_url: str,
-    content_dir: Path | None = None,
-    mail_to: str | None = "equipe@iuc.example",
-) -> Flask:
-    config = {"DATA_DIR": str(data_dir), "SECRET_KEY": "c" * 40, "SMTP_URL": smtp_url,
-              "MAIL_FROM": SENDER, "MAIL_TO": mail_to}  # fmt: skip
-    if content_dir:
-        config["CONTENT_DIR"] = str(content_dir)
-    return create_app(config)
+@pytest.fixture
+def app_with_mail(data_dir: Path, database_url: str | None):
+    """An app sending to an SMTP server, as the tests give it."""
+    made: list[Flask] = []
+
+    def make(
+        smtp_url: str, content_dir: Path | None = None, mail_to: str | None = "equipe@iuc.example"
+    ) -> Flask:
+        config = {"SMTP_URL": smtp_url, "MAIL_FROM": SENDER, "MAIL_TO": mail_to}
+        if content_dir:
+            config["CONTENT_DIR"] = str(content_dir)
+        made.append(make_app(data_dir, database_url, **config))
+        return made[-1]
+
+    yield make
+    for app in made:
+        app.extensions["iuc_store"].engine.dispose()
 
 
 @pytest.fixture
@@ -212,15 +208,16 @@ def content_with_department_email(tmp_path: Path) -> Path:
     ],
 )
 def test_a_message_is_mailed_to_its_team_in_the_visitors_language(
-    data_dir: Path, smtp_server: SmtpServer, content_with_department_email: Path,
+    app_with_mail, smtp_server: SmtpServer, content_with_department_email: Path,
     locale: str, subject: str, expected_to: str, intro: str,
 ) -> None:  # fmt: skip
-    client = app_with_mail(data_dir, smtp_server.url, content_with_department_email).test_client()
-    assert (
-        submit(client, PAGES[locale], "contact-form", {**MESSAGE, "subject": subject}).status_code
-        == 303
-    )
-    [record] = stored(data_dir)
+    app = app_with_mail(smtp_server.url, content_with_department_email)
+    client = app.test_client()
+    data = {**MESSAGE, "subject": subject}
+    assert submit(client, PAGES[locale], "contact-form", data).status_code == 303
+    assert smtp_server.inbox.messages == []  # the request itself sends nothing
+    assert deliver(app).sent == 1
+    [record] = stored(app, "messages")
     [mail] = smtp_server.inbox.messages
     assert smtp_server.inbox.recipients == [[expected_to]]
     assert mail["To"] == expected_to
@@ -237,29 +234,32 @@ def test_a_message_is_mailed_to_its_team_in_the_visitors_language(
         assert "Je voudrais un rendez-vous." in part
     assert f'lang="{locale}"' in html
     assert "<script" not in html
-    assert events(data_dir) == ["mail_sent"]
+    assert event_types(app, "messages") == ["mail_sent"]
+    assert deliver(app).sent == 0  # never twice
 
 
-def test_html_in_a_message_is_escaped_in_the_mail(data_dir: Path, smtp_server: SmtpServer) -> None:
-    client = app_with_mail(data_dir, smtp_server.url).test_client()
+def test_html_in_a_message_is_escaped_in_the_mail(app_with_mail, smtp_server: SmtpServer) -> None:
+    app = app_with_mail(smtp_server.url)
     evil = {**MESSAGE, "name": "<b>Jean</b>", "message": "<script>alert(1)</script>"}
-    submit(client, "/en/contacts/", "contact-form", evil)
+    submit(app.test_client(), "/en/contacts/", "contact-form", evil)
+    deliver(app)
     html = smtp_server.inbox.messages[0].get_body(("html",)).get_content()
     assert "<script>" not in html
     assert "&lt;script&gt;" in html
 
 
 def test_an_outage_keeps_the_message_and_deliver_sends_it_exactly_once(
-    data_dir: Path, smtp_server: SmtpServer
+    app_with_mail, smtp_server: SmtpServer
 ) -> None:
     smtp_server.stop()
-    app = app_with_mail(data_dir, smtp_server.url)
+    app = app_with_mail(smtp_server.url)
     client = app.test_client()
     response = submit(client, "/fr/contacts/", "contact-form", MESSAGE)
     assert response.status_code == 303
     assert client.get(response.headers["Location"]).status_code == 200
-    assert len(stored(data_dir)) == 1
-    assert events(data_dir) == ["mail_failed"]
+    assert len(stored(app, "messages")) == 1
+    assert deliver(app).failed == 1
+    assert event_types(app, "messages") == ["mail_failed"]
 
     smtp_server.start()
     runner = app.test_cli_runner()
@@ -271,32 +271,18 @@ def test_an_outage_keeps_the_message_and_deliver_sends_it_exactly_once(
         "0 sent, 0 failed, 0 rejected, 0 waiting"
         in runner.invoke(args=["messages", "deliver"]).output
     )
+    assert deliver(app).sent == 0
     assert len(smtp_server.inbox.messages) == 1
-    assert events(data_dir) == ["mail_failed", "mail_sent"]
+    assert event_types(app, "messages") == ["mail_failed", "mail_sent"]
 
 
-def test_without_any_recipient_the_message_waits(data_dir: Path, smtp_server: SmtpServer) -> None:
-    app = app_with_mail(data_dir, smtp_server.url, mail_to=None)
+def test_without_any_recipient_the_message_waits(app_with_mail, smtp_server: SmtpServer) -> None:
+    app = app_with_mail(smtp_server.url, mail_to=None)
     submit(app.test_client(), "/en/contacts/", "contact-form", MESSAGE)
+    assert deliver(app).waiting == 1
     assert smtp_server.inbox.messages == []
-    assert events(data_dir) == []
+    assert event_types(app, "messages") == []
     assert (
         "0 sent, 0 failed, 0 rejected, 1 waiting"
         in app.test_cli_runner().invoke(args=["messages", "deliver"]).output
     )
-
-
-def test_a_silent_server_times_out_and_the_visitor_gets_the_confirmation(
-    data_dir: Path,
-) -> None:
-    import socket
-
-    with socket.socket() as silent:  # accepts connections, never answers
-        silent.bind(("127.0.0.1", 0))
-        silent.listen()
-        port = silent.getsockname()[1]
-        client = app_with_mail(data_dir, f"smtp://127.0.0.1:{port}?timeout=1").test_client()
-        hidden = hidden_fields(client.get("/en/contacts/"), "contact-form")
-        response = client.post("/en/contacts/", data={**hidden, **MESSAGE})
-    assert response.status_code == 303
-    assert events(data_dir) == ["mail_failed"]

@@ -1,8 +1,10 @@
-"""Giving without JavaScript, in both languages; every mistake gives its message."""
+"""Giving without JavaScript, in both languages; every mistake gives its message.
+
+Every test runs on SQLite and on PostgreSQL.
+"""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
@@ -11,13 +13,11 @@ from flask.testing import FlaskClient
 
 from tests.forms import DONATION, errors_of, hidden_fields, submit
 from tests.pages import soup, text_of
+from tests.stored import stored
+
+pytestmark = pytest.mark.databases
 
 PAGES = {"fr": "/fr/faire-un-don/", "en": "/en/donate/"}
-
-
-def stored(data_dir: Path) -> list[dict]:
-    path = data_dir / "donations.jsonl"
-    return [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
 
 
 def test_the_page_explains_and_shows_the_form(client: FlaskClient) -> None:
@@ -48,15 +48,13 @@ def test_the_page_explains_and_shows_the_form(client: FlaskClient) -> None:
 
 
 @pytest.mark.parametrize("locale", ["fr", "en"])
-def test_the_whole_journey_without_javascript(
-    client: FlaskClient, data_dir: Path, locale: str
-) -> None:
+def test_the_whole_journey_without_javascript(client: FlaskClient, app: Flask, locale: str) -> None:
     data = {**DONATION, "frequency": "monthly", "preset": "other"}
     data["amount"] = "25,50" if locale == "fr" else "25.50"
     response = submit(client, PAGES[locale], "donation-form", data)
     assert response.status_code == 303
     thanks = response.headers["Location"]
-    [record] = stored(data_dir)
+    [record] = stored(app, "donations")
     assert record["locale"] == locale
     assert record["data"]["amount"] == "25.50"
     assert record["data"]["frequency"] == "monthly"
@@ -143,7 +141,7 @@ FIELD_CASES = [
 
 @pytest.mark.parametrize(("locale", "change", "message"), AMOUNT_CASES + FIELD_CASES)
 def test_each_mistake_has_its_message_and_nothing_is_stored(
-    client: FlaskClient, data_dir: Path, locale: str, change: dict, message: str
+    client: FlaskClient, app: Flask, locale: str, change: dict, message: str
 ) -> None:
     data = {**DONATION, **change}
     response = submit(client, PAGES[locale], "donation-form", data)
@@ -158,7 +156,7 @@ def test_each_mistake_has_its_message_and_nothing_is_stored(
     target = doc.find(id=link["href"][1:])
     assert target is not None
     assert target.name in {"input", "select", "textarea"}
-    assert stored(data_dir) == []
+    assert stored(app, "donations") == []
 
 
 def test_a_field_with_an_error_is_described_by_it(client: FlaskClient) -> None:
@@ -182,10 +180,10 @@ def test_everything_typed_is_kept_after_an_error(client: FlaskClient) -> None:
     assert form.select_one("select[name=title] option[value=ms]").has_attr("selected")
 
 
-def test_a_valid_company_gift_is_stored_with_its_siren(client: FlaskClient, data_dir: Path) -> None:
+def test_a_valid_company_gift_is_stored_with_its_siren(client: FlaskClient, app: Flask) -> None:
     data = {**DONATION, "donor_type": "company", "company_name": "Acme", "siren": "732 829 320"}
     assert submit(client, "/en/donate/", "donation-form", data).status_code == 303
-    [record] = stored(data_dir)
+    [record] = stored(app, "donations")
     assert record["data"]["siren"] == "732829320"
     assert record["data"]["company_name"] == "Acme"
 
@@ -214,36 +212,34 @@ def test_the_estimate_is_computed_on_the_server_without_javascript(client: Flask
     assert "costs you €17 after the 66% reduction in income tax, within 20% of your" in estimate
 
 
-def test_a_double_submit_records_the_gift_once(client: FlaskClient, data_dir: Path) -> None:
+def test_a_double_submit_records_the_gift_once(client: FlaskClient, app: Flask) -> None:
     hidden = hidden_fields(client.get("/en/donate/"), "donation-form")
     first = client.post("/en/donate/", data={**hidden, **DONATION})
     second = client.post("/en/donate/", data={**hidden, **DONATION})
     assert first.status_code == second.status_code == 303
     assert first.headers["Location"] == second.headers["Location"]
-    assert len(stored(data_dir)) == 1
+    assert len(stored(app, "donations")) == 1
 
 
 def test_a_missing_token_is_refused_in_the_visitors_language(
-    client: FlaskClient, data_dir: Path
+    client: FlaskClient, app: Flask
 ) -> None:
     hidden = hidden_fields(client.get("/fr/faire-un-don/"), "donation-form")
     del hidden["csrf_token"]
     response = client.post("/fr/faire-un-don/", data={**hidden, **DONATION})
     assert response.status_code == 400
     assert text_of(soup(response.data).find("h1")) == "Demande incorrecte"
-    assert stored(data_dir) == []
+    assert stored(app, "donations") == []
 
 
-def test_a_forged_token_is_refused(client: FlaskClient, data_dir: Path) -> None:
+def test_a_forged_token_is_refused(client: FlaskClient, app: Flask) -> None:
     hidden = hidden_fields(client.get("/en/donate/"), "donation-form")
     hidden["csrf_token"] = "forged." + hidden["csrf_token"][7:]
     assert client.post("/en/donate/", data={**hidden, **DONATION}).status_code == 400
-    assert stored(data_dir) == []
+    assert stored(app, "donations") == []
 
 
-def test_a_token_of_an_ended_session_gives_the_form_back(
-    client: FlaskClient, data_dir: Path
-) -> None:
+def test_a_token_of_an_ended_session_gives_the_form_back(client: FlaskClient, app: Flask) -> None:
     """An old tab whose session was replaced: nothing stored, nothing lost."""
     old_tab = hidden_fields(client.get("/en/donate/"), "donation-form")
     client.delete_cookie("session")
@@ -254,11 +250,11 @@ def test_a_token_of_an_ended_session_gives_the_form_back(
     assert "the form had expired" in text_of(doc.select_one(".error-summary"))
     assert doc.title.get_text().startswith("Error: ")
     assert doc.select_one("input[name=given_name]")["value"] == "Ada"
-    assert stored(data_dir) == []
+    assert stored(app, "donations") == []
 
 
 def test_an_expired_session_gives_the_form_back_filled_with_a_fresh_token(
-    client: FlaskClient, data_dir: Path
+    client: FlaskClient, app: Flask
 ) -> None:
     hidden = hidden_fields(client.get("/en/donate/"), "donation-form")
     client.delete_cookie("session")  # the browser was closed and reopened
@@ -269,22 +265,22 @@ def test_an_expired_session_gives_the_form_back_filled_with_a_fresh_token(
     assert doc.select_one("input[name=given_name]")["value"] == "Ada"
     fresh = hidden_fields(response, "donation-form")
     assert fresh["csrf_token"] != hidden["csrf_token"]
-    assert stored(data_dir) == []
+    assert stored(app, "donations") == []
     again = client.post("/en/donate/", data={**fresh, **DONATION})
     assert again.status_code == 303
-    assert len(stored(data_dir)) == 1
+    assert len(stored(app, "donations")) == 1
 
 
-def test_the_honeypot_stores_nothing(client: FlaskClient, data_dir: Path) -> None:
+def test_the_honeypot_stores_nothing(client: FlaskClient, app: Flask) -> None:
     response = submit(client, "/en/donate/", "donation-form", {**DONATION, "iuc_hp": "http://spam"})
     assert response.status_code == 400
-    assert stored(data_dir) == []
+    assert stored(app, "donations") == []
 
 
 HX = {"HX-Request": "true", "HX-Target": "donation-form"}
 
 
-def test_htmx_gets_the_form_fragment_with_its_title(client: FlaskClient, data_dir: Path) -> None:
+def test_htmx_gets_the_form_fragment_with_its_title(client: FlaskClient, app: Flask) -> None:
     response = submit(client, "/en/donate/", "donation-form", {**DONATION, "email": ""}, headers=HX)
     body = response.get_data(as_text=True)
     assert body.startswith("<title>Error: Make a donation – ")
@@ -292,14 +288,14 @@ def test_htmx_gets_the_form_fragment_with_its_title(client: FlaskClient, data_di
     assert "<form" in body
     assert 'class="error-summary"' in body
     assert "HX-Request" in response.vary
-    assert stored(data_dir) == []
+    assert stored(app, "donations") == []
 
 
-def test_htmx_success_loads_the_confirmation_page(client: FlaskClient, data_dir: Path) -> None:
+def test_htmx_success_loads_the_confirmation_page(client: FlaskClient, app: Flask) -> None:
     response = submit(client, "/en/donate/", "donation-form", DONATION, headers=HX)
     assert response.status_code == 200
     assert "/en/donate/thank-you/DON-" in response.headers["HX-Redirect"]
-    assert len(stored(data_dir)) == 1
+    assert len(stored(app, "donations")) == 1
 
 
 def test_htmx_estimate_fragment_and_full_page_otherwise(client: FlaskClient) -> None:
@@ -365,7 +361,7 @@ def test_an_oversized_body_is_refused_in_the_visitors_language(client: FlaskClie
 
 
 def test_back_changed_and_sent_again_is_not_silently_the_first_gift(
-    client: FlaskClient, data_dir: Path
+    client: FlaskClient, app: Flask
 ) -> None:
     hidden = hidden_fields(client.get("/en/donate/"), "donation-form")
     first = client.post("/en/donate/", data={**hidden, **DONATION})
@@ -373,7 +369,7 @@ def test_back_changed_and_sent_again_is_not_silently_the_first_gift(
     changed = client.post("/en/donate/", data={**hidden, **DONATION, "preset": "100"})
     assert changed.status_code == 200
     doc = soup(changed.data)
-    [record] = stored(data_dir)
+    [record] = stored(app, "donations")
     summary = text_of(doc.select_one(".error-summary"))
     assert "This form was already sent" in summary
     assert record["reference"] in summary
@@ -382,13 +378,13 @@ def test_back_changed_and_sent_again_is_not_silently_the_first_gift(
     assert fresh["submission_key"] != hidden["submission_key"]
     again = client.post("/en/donate/", data={**fresh, **DONATION, "preset": "100"})
     assert again.status_code == 303
-    assert [r["data"]["amount"] for r in stored(data_dir)] == ["50.00", "100.00"]
+    assert [r["data"]["amount"] for r in stored(app, "donations")] == ["50.00", "100.00"]
 
 
 def test_a_preset_amount_is_stored_with_cents_like_a_typed_one(
-    client: FlaskClient, data_dir: Path
+    client: FlaskClient, app: Flask
 ) -> None:
     """Exports list amounts one way: 50.00 beside 25.50, never 50."""
     submit(client, "/en/donate/", "donation-form", DONATION)
     submit(client, "/en/donate/", "donation-form", {**DONATION, "preset": "other", "amount": "30"})
-    assert [record["data"]["amount"] for record in stored(data_dir)] == ["50.00", "30.00"]
+    assert [record["data"]["amount"] for record in stored(app, "donations")] == ["50.00", "30.00"]

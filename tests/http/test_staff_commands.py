@@ -7,11 +7,15 @@ import io
 import json
 from pathlib import Path
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
 from iuc_portal.cli import neutralise
 from tests.forms import DONATION, submit
+from tests.stored import stored
+
+pytestmark = pytest.mark.databases
 
 
 def give(client: FlaskClient, path: str = "/fr/faire-un-don/", **change: str) -> None:
@@ -56,7 +60,7 @@ def test_export_to_a_file(app: Flask, client: FlaskClient, tmp_path: Path) -> No
     assert target.read_text(encoding="utf-8").startswith("id,reference,created,locale")
 
 
-def test_purge_before_a_date(app: Flask, client: FlaskClient, data_dir: Path) -> None:
+def test_purge_before_a_date(app: Flask, client: FlaskClient) -> None:
     give(client)
     runner = app.test_cli_runner()
     assert (
@@ -67,7 +71,7 @@ def test_purge_before_a_date(app: Flask, client: FlaskClient, data_dir: Path) ->
         "donations: 1 removed"
         in runner.invoke(args=["donations", "purge", "--before", "2999-01-01"]).output
     )
-    assert (data_dir / "donations.jsonl").read_text() == ""
+    assert stored(app, "donations") == []
     bad = runner.invoke(args=["donations", "purge", "--before", "yesterday"])
     assert bad.exit_code != 0
 

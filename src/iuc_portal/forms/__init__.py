@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from enum import Enum
+from typing import Any
 
 from flask import abort, current_app
 from flask_babel import lazy_gettext as _l
@@ -35,6 +36,10 @@ class SiteForm(FlaskForm):
     # The reference recorded when this form was first sent, when it comes back
     # because it was sent again with other details.
     already_sent: str | None = None
+    # Set when the database could not record the form: it comes back, filled.
+    unavailable = False
+    # What the visitor is told then: each form words it for what it records.
+    unavailable_message: Any = None
 
     def csrf_verdict(self) -> CsrfVerdict:
         """After ``validate()``: was the token good, merely expired, or forged?
@@ -53,6 +58,11 @@ class SiteForm(FlaskForm):
 
     def is_robot(self) -> bool:
         return bool(self.iuc_hp.data)
+
+    @property
+    def has_notice(self) -> bool:
+        """Whether the form comes back with something to read first (errors or a notice)."""
+        return bool(self.content_errors or self.expired or self.already_sent or self.unavailable)
 
     @property
     def content_errors(self) -> dict[str, list[str]]:

@@ -31,6 +31,9 @@ def _phone(form: ContactForm, field: Field) -> None:
 
 
 class ContactForm(SiteForm):
+    unavailable_message = _l(
+        "We could not record your message; nothing was sent. Please try again in a few minutes."
+    )
     subject = SelectField(_l("Who are you writing to?"), validate_choice=False)
     name = text_field(
         _l("Your name"), required=_l("Enter your name"), max_length=100, autocomplete="name"

@@ -60,6 +60,9 @@ def _siren(form: DonationForm, field: Field) -> None:
 
 
 class DonationForm(SiteForm):
+    unavailable_message = _l(
+        "We could not record your donation; nothing was sent. Please try again in a few minutes."
+    )
     frequency = RadioField(
         _l("How often do you want to give?"),
         choices=[

@@ -26,8 +26,8 @@ from iuc_portal import donations
 from iuc_portal.content import Content
 from iuc_portal.forms import new_submission_key
 from iuc_portal.i18n import current_locale
-from iuc_portal.outbox import outbox, smtp_settings
-from iuc_portal.submissions import Record, Store
+from iuc_portal.outbox import delivery_loop
+from iuc_portal.store import Record, Store, StoreUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +53,7 @@ def site_content() -> Content:
 def page_title(title: str, form: Any = None) -> str:
     """``<title>``: the page, then the site; "Error:" first when a form has errors."""
     full = f"{title} – {site_content().site.short_name}"
-    if form is not None and (form.content_errors or form.expired or form.already_sent):
+    if form is not None and form.has_notice:
         return _("Error: %(title)s", title=full)
     return full
 
@@ -141,16 +141,29 @@ def record_submission(
     form: Any,
     thanks_endpoint: str,
     redisplay: Callable[[Any], Response],
+    mails: tuple[str, ...] = (),
 ) -> Response:
-    """Store a valid form once, mail it after, and send the visitor to its confirmation.
+    """Store a valid form once, with its mails queued, and send the visitor to its confirmation.
 
     The same one-time key posted twice with the same details (a double click,
     a resent POST) finds the first record and leads to the same confirmation.
     Posted again with other details (the visitor went Back and changed them),
     the form comes back saying what was recorded, ready to be sent as new.
+    A database that cannot take the write gives the form back, filled, with a
+    503: nothing was stored, nothing will be sent.
     """
     data = form.record_data()
-    saved = store().add(kind, prefix, current_locale(), data, key=form.submission_key.data)
+    try:
+        saved = store().add(
+            kind, prefix, current_locale(), data, key=form.submission_key.data, mails=mails
+        )
+    except StoreUnavailable as error:
+        log.error("%s not recorded: the database is unavailable (%s)", kind, error)
+        form.unavailable = True
+        response = redisplay(form)
+        response.status_code = 503
+        response.headers["Retry-After"] = "120"
+        return response
     reference = saved.record.reference
     if not saved.created and dict(saved.record.data) != data:
         form.already_sent = reference
@@ -158,7 +171,8 @@ def record_submission(
         return redisplay(form)
     if saved.created:
         log.info("%s %s recorded", kind, reference)
-        outbox(kind).deliver_now(saved.record.id, smtp_settings())
+        if (loop := delivery_loop()) is not None:
+            loop.wake()
     # Only this browser may see the confirmation of what it sent.
     references = [r for r in session.get(kind, []) if r != reference]
     session[kind] = [*references, reference][-REMEMBERED:]

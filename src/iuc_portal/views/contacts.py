@@ -15,7 +15,7 @@ from iuc_portal.i18n import content_text
 from iuc_portal.mail import compose
 from iuc_portal.routing import localized_route
 from iuc_portal.search import search
-from iuc_portal.submissions import Record
+from iuc_portal.store import Record
 
 from . import record_submission, remembered_record, render_page, site_content
 from .departments import query, search_index
@@ -24,6 +24,7 @@ bp = Blueprint("contacts", __name__)
 
 KIND = "messages"
 PREFIX = "MSG"
+MESSAGE = "contact_message"  # the mail to the team, queued with each message
 FIELDS = ("subject", "name", "email", "phone", "message")
 # htmx swaps: the directory as the visitor types a search; the form on submit.
 FRAGMENTS = {
@@ -58,7 +59,7 @@ def index() -> Response:
     form = ContactForm(content)
     if not submission_outcome(form):
         return contacts_page(form)
-    return record_submission(KIND, PREFIX, form, "contacts.thanks", contacts_page)
+    return record_submission(KIND, PREFIX, form, "contacts.thanks", contacts_page, mails=(MESSAGE,))
 
 
 @localized_route(bp, ("contacts", "thanks"), "<reference>", list_args=lambda content: [])

@@ -25,7 +25,7 @@ from iuc_portal.forms.donation import DonationForm
 from iuc_portal.mail import compose
 from iuc_portal.payments import provider_for
 from iuc_portal.routing import localized_route
-from iuc_portal.submissions import Record
+from iuc_portal.store import Record
 
 from . import record_submission, remembered_record, render_page, site_content
 
@@ -34,6 +34,7 @@ bp = Blueprint("donate", __name__)
 
 KIND = "donations"
 PREFIX = "DON"
+ACKNOWLEDGEMENT = "donation_acknowledgement"  # the mail queued with each gift
 # The stored fields, in the order staff read them in an export.
 FIELDS = (
     "frequency",
@@ -81,7 +82,9 @@ def index() -> Response:
     form = DonationForm(settings)
     if not submission_outcome(form):
         return donate_page(form)
-    return record_submission(KIND, PREFIX, form, "donate.thanks", donate_page)
+    return record_submission(
+        KIND, PREFIX, form, "donate.thanks", donate_page, mails=(ACKNOWLEDGEMENT,)
+    )
 
 
 @localized_route(bp, ("donate", "thanks"), "<reference>", list_args=lambda content: [])
