@@ -14,7 +14,7 @@ APP_STAMP := $(VENV)/.app-installed
 TEST_STAMP := $(VENV)/.test-installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test lint format bench browser-deps \
+.PHONY: help install run test lint format bench test-deps \
 	i18n-extract i18n-update i18n-compile i18n-init i18n-check i18n-status
 
 help: ## List the targets
@@ -43,14 +43,18 @@ $(TEST_STAMP): $(APP_STAMP) pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[build,test]'
 	touch $@
 
-# The browser tests need Chromium, and the HTML checker needs Java. Where apt
-# cannot install them, those tests fail and say how; the other tests still run.
-APT_PACKAGES := $(if $(wildcard $(CHROMIUM)),,chromium) $(if $(shell command -v java),,default-jre-headless)
-browser-deps: node_modules/.package-lock.json
+# What the tests start for real: Chromium for the browser tests, Java for the
+# HTML checker, PostgreSQL and Redis for the store and several-node tests.
+# Where apt cannot install them, those tests fail and say how; the others run.
+APT_PACKAGES := $(if $(wildcard $(CHROMIUM)),,chromium) \
+	$(if $(shell command -v java),,default-jre-headless) \
+	$(if $(wildcard /usr/lib/postgresql/*/bin/postgres),,postgresql) \
+	$(if $(shell command -v redis-server),,redis-server)
+test-deps: node_modules/.package-lock.json
 	@if [ -n "$(strip $(APT_PACKAGES))" ]; then \
 		echo "Installing $(strip $(APT_PACKAGES)) for the browser tests (apt-get)"; \
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(APT_PACKAGES)) \
-			|| echo "Could not install $(APT_PACKAGES); the browser tests will fail until it is installed."; \
+			|| echo "Could not install $(APT_PACKAGES); the tests that need them will fail until they are."; \
 	fi
 
 # The Nu Html Checker, at the exact version in package-lock.json.
@@ -65,10 +69,10 @@ format: $(TEST_STAMP) ## Format the code with ruff
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-test: install $(TEST_STAMP) browser-deps lint i18n-check ## Everything the tests need, then the whole suite
+test: install $(TEST_STAMP) test-deps lint i18n-check ## Everything the tests need, then the whole suite
 	$(BIN)/pytest
 
-bench: install ## Benchmarks: ratios and checks measured in one run
+bench: install $(TEST_STAMP) test-deps ## Benchmarks: ratios and checks measured in one run
 	@command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk)
 	$(BIN)/python bench/pages.py
 	$(BIN)/python bench/donations.py

@@ -5,10 +5,10 @@ import os
 from gunicorn.glogging import Logger
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:" + os.environ.get("PORT", "8000"))
-# Sync workers: the site does little but render and append to files.
+# Sync workers: the site does little but render pages and write short transactions.
 # The CPUs this process may use (a container may allow fewer than the machine has).
 workers = int(os.environ.get("WEB_CONCURRENCY") or 0) or len(os.sched_getaffinity(0)) * 2 + 1
-timeout = 30  # a stuck worker is replaced; SMTP alone waits at most 5 s
+timeout = 30  # a stuck worker is replaced; no request ever waits on SMTP
 graceful_timeout = 20
 keepalive = 5
 # Each instance keeps to itself: no control socket shared between sites or tests.
