@@ -22,6 +22,10 @@ from tests.servers import Postgres, Redis
 # A site process sends its queued mail from a thread of its own; tests that
 # are about that thread turn it on, the others deliver when they choose.
 os.environ["IUC_MAIL_WORKER"] = "0"
+# The publisher's facts as a site ready to publish has them, every value an example;
+# tests of a site still missing them point at the shipped file.
+EXAMPLE_PUBLISHER = Path(__file__).parent / "data" / "publisher.example.json"
+os.environ["IUC_PUBLISHER_FILE"] = str(EXAMPLE_PUBLISHER)
 
 DATABASES = ("sqlite", "postgresql")
 

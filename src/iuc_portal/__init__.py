@@ -8,7 +8,20 @@ from typing import Any
 
 from flask import Flask
 
-from . import assets, caching, catalogs, cli, errors, i18n, outbox, routing, security, store, views
+from . import (
+    assets,
+    caching,
+    catalogs,
+    cli,
+    errors,
+    i18n,
+    outbox,
+    payments,
+    routing,
+    security,
+    store,
+    views,
+)
 from . import config as settings
 from .content import load_content
 from .extensions import limiter
@@ -36,8 +49,12 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     pages_rendered = caching.init_app(app)
     security.init_app(app)
 
-    content = load_content(Path(app.config["CONTENT_DIR"]))
+    publisher_file = app.config["PUBLISHER_FILE"]
+    content = load_content(
+        Path(app.config["CONTENT_DIR"]), Path(publisher_file) if publisher_file else None
+    )
     app.extensions["iuc_content"] = content
+    payments.init_app(app)
     store.init_app(app)
     outbox.init_app(app)
     i18n.init_app(app)
@@ -64,6 +81,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         cli.db_group({donate.KIND: donate.ACKNOWLEDGEMENT, contacts.KIND: contacts.MESSAGE})
     )
     app.cli.add_command(cli.outbox_group)
+    app.cli.add_command(cli.publish_group)
     app.cli.add_command(catalogs.i18n)
 
     errors.init_app(app)

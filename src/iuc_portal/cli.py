@@ -18,10 +18,13 @@ from pathlib import Path
 from typing import IO, Any
 
 import click
-from flask import current_app
+from flask import current_app, url_for
 from flask.cli import AppGroup
 
+from .content.publisher import PAGES, missing_facts
+from .i18n import locales
 from .outbox import POLL_SECONDS, DeliveryLoop, outbox, smtp_settings
+from .payments import provider
 from .store import Record, Store, iso, migrate
 from .store.jsonl_import import import_jsonl
 
@@ -160,3 +163,36 @@ def work() -> None:
         signal.signal(signum, lambda *_: loop.stop())
     click.echo(f"sending queued mail, looking every {POLL_SECONDS:g} s; stop with SIGTERM")
     loop.run()
+
+
+@click.group("publish", cls=AppGroup, help="Before go-live: what the publisher must still supply.")
+def publish_group() -> None:
+    pass
+
+
+@publish_group.command("check")
+def publish_check() -> None:
+    """List the publisher's facts still missing, page by page; fail while any is."""
+    app = current_app._get_current_object()
+    facts = app.extensions["iuc_content"].publisher
+    source = app.config["PUBLISHER_FILE"] or "src/iuc_portal/data/publisher.json"
+    missing = missing_facts(facts, online_payment=provider().online)
+    if facts.example:
+        click.echo(f"note: {source} holds example facts, fit for tests, not for the public site.")
+    by_page: dict[str, list[str]] = {}
+    for requirement in missing:
+        by_page.setdefault(requirement.page, []).append(requirement.fact)
+    with app.test_request_context():
+        for page, facts_missing in by_page.items():
+            endpoint = PAGES[page]
+            where = ""
+            if endpoint:
+                urls = [url_for(endpoint, locale=code) for code in locales().codes]
+                where = f" ({', '.join(urls)})"
+            click.echo(f"{page}{where}:")
+            for fact in facts_missing:
+                click.echo(f"  - missing: {fact}")
+    if missing:
+        click.echo(f"Give these facts in {source} (see README, 'The publisher's facts').")
+        raise SystemExit(1)
+    click.echo("Every fact the pages and receipts need is supplied.")

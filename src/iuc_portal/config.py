@@ -55,6 +55,11 @@ def from_environ(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
         "MAIL_FROM": env.get("IUC_MAIL_FROM") or None,
         "MAIL_TO": env.get("IUC_MAIL_TO") or None,
         "PROXY_COUNT": _int(env, "IUC_PROXY_COUNT", 0),
+        # The publisher's facts (legal entity, beneficiary, DPO...); unset: the shipped
+        # content/publisher.json, where every fact still waits to be supplied.
+        "PUBLISHER_FILE": env.get("IUC_PUBLISHER_FILE") or None,
+        # offline: gifts are promises, paid by cheque, transfer or mandate (payments.py).
+        "PAYMENT_PROVIDER": env.get("IUC_PAYMENT_PROVIDER") or "offline",
         # The site's own host names: links in pages and the sitemap are absolute,
         # so a request naming another host is refused rather than echoed back.
         "TRUSTED_HOSTS": list(_list(env.get("IUC_TRUSTED_HOSTS"), ())) or None,

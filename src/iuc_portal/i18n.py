@@ -10,7 +10,7 @@ kept out of search engines.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -19,6 +19,7 @@ import phonenumbers
 from babel import Locale, UnknownLocaleError, negotiate_locale
 from babel.messages.pofile import read_po
 from babel.numbers import format_percent as babel_format_percent
+from babel.units import format_unit
 from flask import Flask, current_app, g, request
 from flask_babel import (
     Babel,
@@ -31,6 +32,7 @@ from flask_babel import (
 from markupsafe import Markup
 from werkzeug.datastructures import LanguageAccept
 
+from .content.publisher import Duration, in_language
 from .money import format_money
 
 SOURCE_LOCALE = "en"
@@ -230,6 +232,24 @@ def _in_preview() -> bool:
     return code in locales() and locales().get(code).preview
 
 
+def publisher_text(value: Mapping[str, str], plain: bool = False) -> str:
+    """The publisher's own words in the page's language, else in French, marked as such."""
+    text, lang = in_language(value, str(get_locale()))
+    if plain or lang == str(get_locale()):
+        return text
+    return Markup('<span lang="{}">{}</span>').format(lang, text)
+
+
+def format_duration(value: Duration) -> str:
+    """ "3 ans", "6 months": a retention period in words."""
+    return format_unit(value.value, f"duration-{value.unit[:-1]}", locale=str(get_locale()))
+
+
+def format_siren(value: str) -> str:
+    """ "123 456 782", in groups that never break across lines."""
+    return "\u00a0".join((value[:3], value[3:6], value[6:]))
+
+
 def format_share(value: Decimal) -> str:
     """A rate as a percentage, with its decimals: "0,5 %", "66 %"."""
     return babel_format_percent(value, locale=str(get_locale()), decimal_quantization=False)
@@ -259,6 +279,9 @@ def init_app(app: Flask) -> Locales:
     app.add_template_filter(format_percent, "percent")
     app.add_template_filter(format_share, "share")
     app.add_template_filter(format_amount, "money")
+    app.add_template_filter(publisher_text, "own")
+    app.add_template_filter(format_duration, "duration")
+    app.add_template_filter(format_siren, "siren")
     app.add_template_global(current_locale_info, "locale_info")
     app.add_template_global(locales, "locales")
     return offered

@@ -1,9 +1,8 @@
-"""Handing a gift over to payment.
+"""How a gift is paid: the payment provider, chosen by ``IUC_PAYMENT_PROVIDER``.
 
-No payment provider is reachable from this site yet, so the one working
-provider is ``offline``: the gift is recorded and the team contacts the donor.
-A hosted payment page can be added as another provider: its ``next_step``
-would carry the URL to send the donor to.
+``offline`` (the default) takes no money on the site: a gift is a promise,
+paid afterwards by cheque or transfer, or, for a monthly gift, by a
+direct-debit mandate the team sends, as the publisher's facts allow.
 """
 
 from __future__ import annotations
@@ -11,44 +10,62 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
-from .content.models import Payment
+from flask import Flask, current_app
+
+from .content.publisher import Cheque, Publisher, Transfer
 from .donations import Frequency
 from .store import Record
 
 
 @dataclass(frozen=True)
 class NextStep:
-    """What happens after the gift is recorded; templates word it in each language."""
+    """What the donor does after the gift is recorded; templates word it in each language."""
 
-    kind: str  # "mandate": the team sends a direct-debit mandate; "contact": it emails the donor
-    instructions: str | None = None  # the publisher's own words, when configured
-    cheque_payee: str | None = None
-    cheque_address: tuple[str, ...] = ()
-    redirect_url: str | None = None  # a hosted payment page, for providers that have one
+    kind: str  # "mandate": the team sends a mandate to sign; "pay": by cheque or transfer
+    cheque: Cheque | None = None
+    transfer: Transfer | None = None
 
 
 class PaymentProvider(Protocol):
+    name: str
+    online: bool  # the gift is paid on the provider's page before the donor comes back
+
+    def accepts(self, frequency: Frequency) -> bool:
+        """Whether a gift of this frequency can be paid at all."""
+        ...
+
     def next_step(self, record: Record) -> NextStep: ...
 
 
 class OfflinePayment:
-    def __init__(self, settings: Payment) -> None:
-        self.settings = settings
+    name = "offline"
+    online = False
+
+    def __init__(self, publisher: Publisher) -> None:
+        self.ways = publisher.ways_to_pay
+
+    def accepts(self, frequency: Frequency) -> bool:
+        if frequency == Frequency.MONTHLY:
+            return self.ways.direct_debit_mandate
+        return bool(self.ways.cheque or self.ways.transfer)
 
     def next_step(self, record: Record) -> NextStep:
-        cheque = {}
-        if self.settings.cheque_payee and self.settings.cheque_address:
-            cheque = {
-                "cheque_payee": self.settings.cheque_payee,
-                "cheque_address": tuple(self.settings.cheque_address),
-            }
         if record.data["frequency"] == Frequency.MONTHLY:
             return NextStep(kind="mandate")
-        return NextStep(kind="contact", instructions=self.settings.instructions, **cheque)
+        return NextStep(kind="pay", cheque=self.ways.cheque, transfer=self.ways.transfer)
 
 
 PROVIDERS = {"offline": OfflinePayment}
 
 
-def provider_for(settings: Payment) -> PaymentProvider:
-    return PROVIDERS[settings.provider](settings)
+def provider() -> PaymentProvider:
+    return current_app.extensions["iuc_payments"]
+
+
+def init_app(app: Flask) -> None:
+    name = app.config["PAYMENT_PROVIDER"]
+    if name not in PROVIDERS:
+        raise RuntimeError(
+            f"IUC_PAYMENT_PROVIDER must be one of {', '.join(PROVIDERS)}, not {name!r}"
+        )
+    app.extensions["iuc_payments"] = PROVIDERS[name](app.extensions["iuc_content"].publisher)

@@ -15,6 +15,16 @@ document.addEventListener("click", (event) => {
     "; Path=/; Max-Age=31536000; SameSite=Lax" + secure;
 });
 
+// Parts that only work with this script (the live tax estimate) are hidden
+// in the HTML and shown here, on the page and in what htmx swaps in.
+function showScripted(root) {
+  for (const element of root.querySelectorAll("[data-needs-script][hidden]")) {
+    element.hidden = false;
+  }
+}
+showScripted(document);
+document.addEventListener("htmx:load", (event) => showScripted(event.detail.elt.parentNode || document));
+
 // Donation amounts: typing an amount selects "Another amount"; choosing a
 // preset clears the typed amount, so what is shown is what is given. These
 // run in the capture phase, before htmx asks for a new estimate.

@@ -23,8 +23,10 @@ PAGES = {"fr": "/fr/faire-un-don/", "en": "/en/donate/"}
 def test_the_page_explains_and_shows_the_form(client: FlaskClient) -> None:
     doc = soup(client.get("/en/donate/").data)
     main = text_of(doc.find("main"))
-    assert "To be supplied by the publisher." in main  # the beneficiary is not in the facts
+    assert "Exemple : bénéficiaire des dons" in main  # from the publisher's facts
+    assert "To be supplied" not in main
     assert "Cerfa no. 11580" in main
+    assert "2041-MEC-SD" in main
     form = doc.select_one("form#donation-form")
     assert form["method"] == "post"
     assert form.has_attr("novalidate")
@@ -82,10 +84,15 @@ def test_a_confirmation_is_only_for_the_browser_that_gave(app: Flask, client: Fl
     assert client.get(thanks.replace(thanks[-4:], "ZZZZ")).status_code == 404
 
 
-def test_a_one_off_gift_says_the_team_will_write(client: FlaskClient) -> None:
+def test_a_one_off_promise_says_how_to_pay_it(client: FlaskClient) -> None:
     thanks = submit(client, "/en/donate/", "donation-form", DONATION).headers["Location"]
     main = text_of(soup(client.get(thanks).data).find("main"))
-    assert "Our team will email you to explain how to pay your gift." in main
+    reference = thanks.rsplit("/", 1)[1]
+    assert f"Your promise of a gift is recorded. Keep its reference: {reference}." in main
+    assert "To pay your gift of €50:" in main
+    assert "Make the cheque payable to Exemple : ordre du chèque and send it to:" in main
+    assert f"Write the reference {reference} on the back of the cheque." in main
+    assert "FR76 3000 6000 0112 3456 7890 189" in main  # the transfer's IBAN
     assert "€17" in main  # 50 after the 66 % reduction
 
 
@@ -388,3 +395,43 @@ def test_a_preset_amount_is_stored_with_cents_like_a_typed_one(
     submit(client, "/en/donate/", "donation-form", DONATION)
     submit(client, "/en/donate/", "donation-form", {**DONATION, "preset": "other", "amount": "30"})
     assert [record["data"]["amount"] for record in stored(app, "donations")] == ["50.00", "30.00"]
+
+
+def test_the_page_states_the_limits_the_mandate_and_the_net_costs(client: FlaskClient) -> None:
+    doc = soup(client.get("/fr/faire-un-don/").data)
+    amount = doc.select_one("input[name=amount]")
+    hint = text_of(doc.find(id=amount["aria-describedby"].split()[0]))
+    assert hint.startswith("Entre 5 € et 100 000 €.")
+    frequency = doc.select_one("fieldset:has(input[name=frequency])")
+    assert "prélèvement" in text_of(frequency.select_one(".field__hint"))
+    table = doc.select_one("main table")
+    assert [th["scope"] for th in table.select("thead th")] == ["col"] * 3
+    rows = [[text_of(cell) for cell in row.select("th, td")] for row in table.select("tbody tr")]
+    assert rows[0] == ["30 €", "10,20 €", "12 €"]
+    assert rows[2] == ["100 €", "34 €", "40 €"]  # the facts' own example: 100 € costs 34 €
+    assert all(row[0].endswith("€") for row in rows)
+    # Without a script the live estimate cannot follow the choices: it stays hidden.
+    assert doc.select_one("#estimate").has_attr("hidden")
+
+
+def test_the_country_list_is_iso_countries_named_and_sorted_in_the_language(
+    client: FlaskClient,
+) -> None:
+    for path, first, before, after in (
+        ("/fr/faire-un-don/", "France", "Égypte", "Équateur"),
+        ("/en/donate/", "France", "Egypt", "El Salvador"),
+    ):
+        options = soup(client.get(path).data).select("select[name=country] option")
+        codes = [option["value"] for option in options]
+        names = [text_of(option) for option in options]
+        assert names[0] == first
+        assert options[0].has_attr("selected")
+        assert len(codes) == len(set(codes)) == 249  # ISO 3166-1, no region or grouping
+        assert not {"EU", "EZ", "UN", "QO", "001", "150"} & set(codes)
+        assert names.index(before) < names.index(after)
+        assert "Allemagne" in names if path.startswith("/fr") else "Germany" in names
+    # A failed post keeps the country chosen.
+    response = submit(client, "/en/donate/", "donation-form", {**DONATION, "country": "BE",
+                                                                "email": ""})  # fmt: skip
+    chosen = soup(response.data).select("select[name=country] option[selected]")
+    assert [option["value"] for option in chosen] == ["BE"]

@@ -7,6 +7,7 @@ and English share. A translator who pastes the English is caught.
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -15,6 +16,7 @@ from flask.testing import FlaskClient
 
 from iuc_portal.content import load_content
 from iuc_portal.paths import CONTENT_DIR
+from tests.conftest import EXAMPLE_PUBLISHER
 from tests.pages import PAGES, PageRef, soup
 
 WORD = re.compile(r"[^\W\d_]{3,}")
@@ -24,10 +26,20 @@ SAME_IN_BOTH = [
     "CNRS",
     "Contacts",
     "Cookies",
+    "cnil.fr",
     "Inserm",
     "SIRIC Curamus",
     "Sorbonne Université",
 ]
+
+
+def _publisher_words(value: object) -> list[str]:
+    """The publisher's names, addresses and numbers: the same in every language."""
+    if isinstance(value, dict):
+        return [word for item in value.values() for word in _publisher_words(item)]
+    if isinstance(value, list):
+        return [word for item in value for word in _publisher_words(item)]
+    return [value] if isinstance(value, str) else []
 
 
 def _same_in_both() -> list[str]:
@@ -38,6 +50,7 @@ def _same_in_both() -> list[str]:
     for hospital in content.hospitals.values():
         names += [hospital.address.street, hospital.address.city]
     names += SAME_IN_BOTH
+    names += _publisher_words(json.loads(EXAMPLE_PUBLISHER.read_text(encoding="utf-8")))
     return sorted(names, key=len, reverse=True)  # longest first, so parts don't break wholes
 
 
@@ -47,6 +60,11 @@ ALLOWED = _same_in_both()
 def _marked_as_other_language(text, page_lang: str) -> bool:
     owner = text.find_parent(attrs={"lang": True})
     return owner is not None and owner["lang"] != page_lang
+
+
+def _code(text) -> bool:
+    """A cookie's name, say: code, not language."""
+    return text.find_parent("code") is not None
 
 
 def _country_name(text) -> bool:
@@ -60,7 +78,7 @@ def segments(doc: BeautifulSoup) -> set[str]:
     found = {
         " ".join(text.split())
         for text in doc.body.find_all(string=True)
-        if not _marked_as_other_language(text, page_lang) and not _country_name(text)
+        if not (_marked_as_other_language(text, page_lang) or _country_name(text) or _code(text))
     }
     found.add(doc.title.get_text())
     found.update(tag["aria-label"] for tag in doc.select("[aria-label]"))

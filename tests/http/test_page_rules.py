@@ -156,3 +156,42 @@ def test_a_page_asked_for_with_a_trailing_slash_redirects_to_itself(
     assert sections
     for path in sections:
         assert path_of(site_client.get(path[:-1]).headers["Location"]) == path
+
+
+def test_each_page_has_its_own_description_in_its_language(site_client: FlaskClient) -> None:
+    by_locale: dict[str, list[str]] = {}
+    for ref in PAGES:
+        doc = soup(site_client.get(ref.path).data)
+        description = doc.select_one("meta[name=description]")["content"]
+        assert 25 <= len(description) <= 200, (ref.path, description)
+        by_locale.setdefault(ref.locale, []).append(description)
+    for locale, descriptions in by_locale.items():
+        repeated = [text for text, count in Counter(descriptions).items() if count > 1]
+        assert repeated == [], locale
+    assert set(by_locale["fr"]).isdisjoint(by_locale["en"])
+
+
+def test_links_to_the_contact_form_speak_the_pages_language(site_client: FlaskClient) -> None:
+    for path, expected in (
+        ("/fr/services/urologie", "/fr/contacts/?service=urologie#contact-form-title"),
+        ("/en/departments/urology", "/en/contacts/?department=urology#contact-form-title"),
+    ):
+        doc = soup(site_client.get(path).data)
+        assert expected in [a["href"] for a in doc.select("main a")]
+        form = soup(site_client.get(expected.split("#")[0]).data)
+        assert form.select_one("select[name=subject] option[selected]")["value"] == "urology"
+    # The query word of one language means nothing in another.
+    other = soup(site_client.get("/fr/contacts/?department=urology").data)
+    assert other.select_one("select[name=subject] option[selected]")["value"] == "general"
+
+
+def test_query_strings_of_every_link_are_in_the_pages_language(site_client: FlaskClient) -> None:
+    english_words = {"department", "subject", "frequency", "preset"}
+    for ref in PAGES:
+        if ref.locale != "fr":
+            continue
+        doc = soup(site_client.get(ref.path).data)
+        for link in doc.select("a[href*='?']"):
+            query = link["href"].split("?", 1)[1].split("#")[0]
+            names = {part.split("=")[0] for part in query.split("&")}
+            assert names.isdisjoint(english_words), (ref.path, link["href"])

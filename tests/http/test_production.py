@@ -10,7 +10,7 @@ from flask.testing import FlaskClient
 
 from iuc_portal import create_app
 from iuc_portal.assets import asset_url
-from tests.forms import hidden_fields
+from tests.forms import CONTACT, DONATION, hidden_fields, submit
 from tests.pages import PAGES, soup, text_of
 
 STRICT = {
@@ -143,9 +143,30 @@ def test_content_pages_are_rendered_once_per_process(
     assert first.data == second.data
     assert first.headers["ETag"] == second.headers["ETag"]
     assert second.headers["X-Request-ID"] != first.headers["X-Request-ID"]
+    # A form page as first shown is rendered once too (see the next test)...
     client.get("/en/donate/")
     client.get("/en/donate/")
-    assert renders.count("pages/donate.html") == 2  # a form page is always rendered
+    assert renders.count("pages/donate.html") == 1
+    # ...but one with the visitor's own choices or errors is rendered each time.
+    client.get("/en/donate/?preset=100")
+    submit(client, "/en/donate/", "donation-form", {**DONATION, "email": ""})
+    assert renders.count("pages/donate.html") == 3
+
+
+@pytest.mark.parametrize("path", ["/en/donate/", "/fr/contacts/"])
+def test_a_form_page_rendered_once_still_gives_each_visitor_their_own_token_and_key(
+    app: Flask, path: str
+) -> None:
+    pages = [app.test_client() for _ in range(3)]
+    hidden = [hidden_fields(client.get(path), form_id(path)) for client in pages]
+    assert len({fields["csrf_token"] for fields in hidden}) == 3
+    assert len({fields["submission_key"] for fields in hidden}) == 3
+    data = DONATION if "donate" in path else CONTACT
+    for client, fields in zip(pages, hidden, strict=True):  # each token is good for its visitor
+        assert client.post(path, data={**fields, **data}).status_code == 303
+    stranger = app.test_client()
+    stranger.get(path)
+    assert stranger.post(path, data={**hidden[0], **data}).status_code == 200  # "expired"
 
 
 def test_a_500_shows_a_reference_and_logs_it_without_a_traceback(
@@ -280,3 +301,7 @@ def test_a_forwarded_host_is_never_trusted(data_dir) -> None:
 def test_the_manifest_is_not_immutable(site_client: FlaskClient) -> None:
     response = site_client.get("/static/dist/manifest.json")
     assert "immutable" not in response.headers["Cache-Control"]
+
+
+def form_id(path: str) -> str:
+    return "donation-form" if "donate" in path else "contact-form"

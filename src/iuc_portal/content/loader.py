@@ -26,6 +26,7 @@ from .models import (
     Site,
     localized_slug,
 )
+from .publisher import Publisher
 
 FILES: dict[str, type[BaseModel]] = {
     "site.json": Site,
@@ -33,6 +34,7 @@ FILES: dict[str, type[BaseModel]] = {
     "departments.json": DepartmentsFile,
     "people.json": PeopleFile,
     "donations.json": DonationSettings,
+    "publisher.json": Publisher,
 }
 
 M = TypeVar("M", bound=BaseModel)
@@ -109,6 +111,7 @@ class Content:
     departments: tuple[Department, ...]
     people: Mapping[str, Person]
     donations: DonationSettings
+    publisher: Publisher
     _departments_by_id: Mapping[str, Department] = field(repr=False, default_factory=dict)
 
     def department(self, department_id: str) -> Department:
@@ -131,6 +134,10 @@ class Content:
                 "site.json", f"sections.{section}", "required section is missing"
             ) from None
         return localized_slug(slugs, locale)
+
+    def query_name(self, name: str, locale: str) -> str:
+        """A query parameter's name in ``locale`` (``service`` in French)."""
+        return localized_slug(self.site.query_names[name], locale)
 
     def department_slugs(self, locale: str) -> dict[str, str]:
         """slug -> department id, in one locale."""
@@ -170,12 +177,15 @@ def _check_references(
         )
 
 
-def load_content(directory: Path) -> Content:
+def load_content(directory: Path, publisher_file: Path | None = None) -> Content:
+    """The content in ``directory``; the publisher's facts from ``publisher_file``
+    (default: ``publisher.json`` beside the rest)."""
     site = parse_file(directory / "site.json", Site)
     hospital_list = parse_file(directory / "hospitals.json", HospitalsFile).hospitals
     departments = tuple(parse_file(directory / "departments.json", DepartmentsFile).departments)
     people_list = parse_file(directory / "people.json", PeopleFile).people
     donations = parse_file(directory / "donations.json", DonationSettings)
+    publisher = parse_file(publisher_file or directory / "publisher.json", Publisher)
     # Duplicates are checked on the lists, before dicts would hide them.
     _unique("hospitals.json", "hospitals[].id", ((h.id, h.id) for h in hospital_list))
     _unique("people.json", "people[].id", ((p.id, p.id) for p in people_list))
@@ -188,5 +198,6 @@ def load_content(directory: Path) -> Content:
         departments=departments,
         people=people,
         donations=donations,
+        publisher=publisher,
         _departments_by_id={department.id: department for department in departments},
     )

@@ -60,6 +60,19 @@ LocaleCode = Annotated[
 ]
 
 
+def siren_is_valid(value: str) -> bool:
+    """A SIREN is nine digits whose Luhn checksum is zero."""
+    if len(value) != 9 or not value.isdigit():
+        return False
+    total = 0
+    for position, digit in enumerate(int(c) for c in reversed(value)):
+        if position % 2:
+            digit *= 2
+            digit -= 9 if digit > 9 else 0
+        total += digit
+    return total % 10 == 0
+
+
 def _has_source_slug(slugs: dict[str, str]) -> dict[str, str]:
     if SOURCE_LOCALE not in slugs:
         raise ValueError(f"needs an {SOURCE_LOCALE!r} slug, the fallback for every language")
@@ -171,22 +184,6 @@ class Accessibility(Model):
     automated_tests: AutomatedTests
 
 
-class Retention(Model):
-    contact_messages: TextField | None = None
-    donations: TextField | None = None
-
-
-class Legal(Model):
-    """Facts the law asks the site to state. ``None`` means not yet supplied."""
-
-    publisher: TextField | None = None
-    publication_director: NonEmpty | None = None
-    host: TextField | None = None
-    data_controller: TextField | None = None
-    data_protection_contact: TextField | None = None
-    retention: Retention = Retention()
-
-
 class Presentation(Model):
     intro: list[TextField] = Field(min_length=1)
     drivers_intro: TextField
@@ -200,6 +197,8 @@ class Site(Model):
     description: TextField = Field(description="Summary shown by search engines.")
     founded: int = Field(ge=1800, le=2100)
     sections: dict[Identifier, Slugs]
+    # Names of query parameters, per language, so that a French link reads French.
+    query_names: dict[Identifier, Slugs]
     presentation: Presentation
     figures: list[Figure]
     labels: list[Label]
@@ -207,7 +206,6 @@ class Site(Model):
     leadership: list[Identifier]
     coordination: Coordination
     accessibility: Accessibility
-    legal: Legal
 
 
 class HospitalsFile(Model):
@@ -222,28 +220,12 @@ class PeopleFile(Model):
     people: list[Person]
 
 
-class Payment(Model):
-    """How a gift is paid. ``offline``: the team contacts the donor; nothing is charged online."""
-
-    provider: Literal["offline"] = "offline"
-    instructions: TextField | None = Field(
-        default=None, description="What a donor does next to pay a one-off gift."
-    )
-    cheque_payee: TextField | None = None
-    cheque_address: list[NonEmpty] | None = None
-
-
 class DonationSettings(Model):
-    beneficiary: TextField | None = Field(
-        default=None, description="Who receives gifts and issues the tax receipts."
-    )
     eligible_reductions: list[Literal["individual", "company"]]
     preset_amounts: list[int] = Field(min_length=1, max_length=6)
     default_amount: int | None = None
     min_amount: Decimal = Field(gt=0)
     max_amount: Decimal
-    uses: list[TextField] = Field(min_length=1, description="What gifts fund, one item of a list.")
-    payment: Payment = Payment()
 
     @model_validator(mode="after")
     def _amounts_agree(self) -> DonationSettings:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from decimal import Decimal
 from typing import Any
 
@@ -18,21 +19,26 @@ from wtforms import (
 )
 from wtforms.validators import ValidationError
 
-from iuc_portal.content.models import DonationSettings
+from iuc_portal.content.models import DonationSettings, siren_is_valid
 from iuc_portal.donations import DonorType, Estimate, Frequency, estimate
 from iuc_portal.money import CENT, AmountError, AmountProblem, format_money, parse_amount
 
 from . import OnceField, SiteForm
 from .fields import (
-    country_choices,
+    CountryField,
     digits_only,
     email_field,
     one_of,
-    siren_is_valid,
     text_field,
 )
 
 OTHER = "other"
+FREQUENCIES = {
+    # "Once" alone could be read as a conjunction ("once it is paid"):
+    # the context tells translators it is how often a gift is made.
+    Frequency.ONE_OFF: SelectChoice(Frequency.ONE_OFF, _lp("gift frequency", "Once")),
+    Frequency.MONTHLY: SelectChoice(Frequency.MONTHLY, _lp("gift frequency", "Every month")),
+}
 
 AMOUNT_MESSAGES = {
     AmountProblem.EMPTY: _l("Choose an amount, or enter one in euros"),
@@ -44,6 +50,15 @@ AMOUNT_MESSAGES = {
         "Enter the amount with no more than 2 decimals, like %(example)s"
     ),
 }
+
+
+@functools.cache
+def _amount_labels(
+    presets: tuple[int, ...], low: Decimal, high: Decimal, locale: str
+) -> tuple[tuple[tuple[str, str], ...], str, str]:
+    """((value, label) of each preset, lowest, highest), formatted once per language."""
+    labels = tuple((str(value), format_money(Decimal(value), locale)) for value in presets)
+    return labels, format_money(low, locale), format_money(high, locale)
 
 
 def required_for_companies(message: Any):
@@ -63,17 +78,11 @@ class DonationForm(SiteForm):
     unavailable_message = _l(
         "We could not record your donation; nothing was sent. Please try again in a few minutes."
     )
+    # Choices and check set per form: only what the payment provider can take is offered.
     frequency = RadioField(
         _l("How often do you want to give?"),
-        choices=[
-            # "Once" alone could be read as a conjunction ("once it is paid"):
-            # the context tells translators it is how often a gift is made.
-            SelectChoice(Frequency.ONE_OFF, _lp("gift frequency", "Once")),
-            SelectChoice(Frequency.MONTHLY, _lp("gift frequency", "Every month")),
-        ],
         default=Frequency.ONE_OFF,
         validate_choice=False,
-        validators=[one_of(list(Frequency), _l("Choose how often you want to give"))],
     )
     donor_type = RadioField(
         _l("Who is giving?"),
@@ -86,9 +95,9 @@ class DonationForm(SiteForm):
         validators=[one_of(list(DonorType), _l("Choose who is giving"))],
     )
     preset = RadioField(_l("Amount"), validate_choice=False)
+    # Its description, which states the limits, is set per form.
     amount = text_field(
         _l("Another amount, in euros"),
-        description=_l("If you enter an amount here, it replaces the amount chosen above."),
         required=False, autocomplete="transaction-amount", inputmode="decimal",
     )  # fmt: skip
     title = SelectField(
@@ -128,12 +137,7 @@ class DonationForm(SiteForm):
         _l("Town or city"), required=_l("Enter your town or city"), max_length=100,
         autocomplete="address-level2",
     )  # fmt: skip
-    country = SelectField(
-        _l("Country"),
-        default="FR",
-        validate_choice=False,
-        render_kw={"autocomplete": "country"},
-    )
+    country = CountryField(_l("Country"), render_kw={"autocomplete": "country"})
     company_name = text_field(
         _l("Company name"), required=required_for_companies(_l("Enter the name of the company")),
         max_length=200, autocomplete="organization",
@@ -154,21 +158,35 @@ class DonationForm(SiteForm):
     newsletter = BooleanField(_l("Send me news of the institute by email"))
     submission_key = OnceField()
 
-    def __init__(self, settings: DonationSettings, *args: Any, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        settings: DonationSettings,
+        frequencies: list[Frequency],
+        *args: Any,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.settings = settings
         self.gift: Decimal | None = None
         locale = str(get_locale())
-        presets = [str(value) for value in settings.preset_amounts]
+        self.frequency.choices = [FREQUENCIES[f] for f in frequencies]
+        self.frequency.validators = [one_of(frequencies, _l("Choose how often you want to give"))]
+        if self.frequency.data not in frequencies and not self.is_submitted():
+            self.frequency.data = frequencies[0]
+        presets, low, high = _amount_labels(
+            tuple(settings.preset_amounts), settings.min_amount, settings.max_amount, locale
+        )
+        self.amount.description = _l(
+            "Between %(min)s and %(max)s. An amount entered here replaces the amount chosen above.",
+            min=low,
+            max=high,
+        )
         self.preset.choices = [
-            SelectChoice(value, format_money(Decimal(value), locale)) for value in presets
-        ] + [SelectChoice(OTHER, _l("Another amount"))]
+            *(SelectChoice(value, label) for value, label in presets),
+            SelectChoice(OTHER, _l("Another amount")),
+        ]
         if not self.is_submitted() and self.preset.data is None:
             self.preset.data = str(settings.default_amount)
-        self.country.choices = country_choices()
-        self.country.validators = [
-            one_of([c.value for c in self.country.choices], _l("Choose a country from the list"))
-        ]
 
     def validate_preset(self, field: Field) -> None:
         if field.data and field.data not in {choice.value for choice in field.choices}:
@@ -189,15 +207,13 @@ class DonationForm(SiteForm):
             gift = Decimal(self.preset.data).quantize(CENT)  # stored as 50.00, like 25.50
         else:
             raise ValidationError(AMOUNT_MESSAGES[AmountProblem.EMPTY])
-        bounds = {
-            "min": format_money(self.settings.min_amount, locale),
-            "max": format_money(self.settings.max_amount, locale),
-        }
         if gift < self.settings.min_amount:
-            raise ValidationError(_l("Enter at least %(min)s", **bounds))
+            low = format_money(self.settings.min_amount, locale)
+            raise ValidationError(_l("Enter at least %(min)s", min=low))
         if gift > self.settings.max_amount:
+            high = format_money(self.settings.max_amount, locale)
             raise ValidationError(
-                _l("Enter no more than %(max)s; for a larger gift, please contact us", **bounds)
+                _l("Enter no more than %(max)s; for a larger gift, please contact us", max=high)
             )
         self.gift = gift
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import secrets
 from collections.abc import Callable
 from typing import Any
 
@@ -76,15 +77,28 @@ Fragments = dict[str, str | tuple[str, dict[str, str]]]
 
 
 def render_page(
-    template: str, title: str, fragments: Fragments | None = None, **context: Any
+    template: str,
+    title: str,
+    fragments: Fragments | None = None,
+    description: str | None = None,
+    pristine: bool = False,
+    **context: Any,
 ) -> Response:
     """Render a page, or for an htmx request the blocks of it that change.
 
     One view and one template serve both. A re-rendered form (a POST) comes
     with the page's ``<title>``, which htmx applies, so "Error:" shows.
+    ``description`` is what search engines show of the page (the site's own
+    description when a page has none of its own). ``pristine``: the page shows
+    its form as first offered, which ``PristineForms`` renders once per language.
     """
     context["title"] = title
+    context["description"] = description
     target = htmx_target()
+    if pristine and target is None and current_app.config["PAGE_CACHE"]:
+        response = _pristine_forms().render(template, context)
+        response.vary.update(("HX-Request", "HX-Target"))
+        return response
     spec = (fragments or {}).get(target) if target is not None else None
     if spec:
         block, others = (spec, {}) if isinstance(spec, str) else spec
@@ -101,6 +115,36 @@ def render_page(
     if fragments:
         response.vary.update(("HX-Request", "HX-Target"))
     return response
+
+
+class PristineForms:
+    """Form pages as first shown, rendered once per page and language.
+
+    Such a page is the same for every visitor but for two hidden values: the
+    form's CSRF token and its one-time key. The first rendering is kept with
+    stand-ins for those two, and each later request puts in its own: a form
+    page then costs about what a stored content page does.
+    """
+
+    def __init__(self) -> None:
+        self._pages: dict[tuple[str, str], str] = {}
+        self._token = f"csrf-{secrets.token_hex(16)}"
+        self._key = f"once-{secrets.token_hex(16)}"
+
+    def render(self, template: str, context: dict[str, Any]) -> Response:
+        form = context["form"]
+        token, key = form.csrf_token.current_token, form.submission_key.data
+        cache_key = (template, current_locale())
+        page = self._pages.get(cache_key)
+        if page is None:
+            html = render_template(template, **context)
+            page = html.replace(token, self._token).replace(key, self._key)
+            self._pages[cache_key] = page
+        return make_response(page.replace(self._token, token).replace(self._key, key))
+
+
+def _pristine_forms() -> PristineForms:
+    return current_app.extensions.setdefault("iuc_pristine_forms", PristineForms())
 
 
 def render_block(template_name: str, block: str, context: dict[str, Any]) -> Markup:

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from email.message import EmailMessage
 
-from flask import Blueprint, Response, current_app, render_template, request
+from flask import Blueprint, Response, current_app, render_template, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
+from iuc_portal.content.models import Department
 from iuc_portal.extensions import form_rate_limit, limiter
 from iuc_portal.forms import submission_outcome
 from iuc_portal.forms.contact import ContactForm
-from iuc_portal.i18n import content_text
+from iuc_portal.i18n import content_text, current_locale
 from iuc_portal.mail import compose
 from iuc_portal.routing import localized_route
 from iuc_portal.search import search
@@ -33,18 +34,23 @@ FRAGMENTS = {
 }
 
 
-def contacts_page(form: ContactForm) -> Response:
+def contacts_page(form: ContactForm, pristine: bool = False) -> Response:
     content = site_content()
     text = query()
     return render_page(
         "pages/contacts.html",
         title=_("Contacts"),
+        description=_(
+            "How to reach the institute's teams by phone or through the contact form, "
+            "and where its hospitals are."
+        ),
         fragments=FRAGMENTS,
         form=form,
         query=text,
         departments=search(search_index(), text),
         hospitals=list(content.hospitals.values()),
         message_max=form.message.flags.maxlength,
+        pristine=pristine and not text,
     )
 
 
@@ -53,9 +59,8 @@ def contacts_page(form: ContactForm) -> Response:
 def index() -> Response:
     content = site_content()
     if request.method != "POST":  # GET, and HEAD as GET without its body
-        # ?subject=<department> chooses the department (links from department pages).
-        subject = request.args.get("subject")
-        return contacts_page(ContactForm(content, subject=subject))
+        chosen = chosen_department()
+        return contacts_page(ContactForm(content, subject=chosen), pristine=chosen is None)
     form = ContactForm(content)
     if not submission_outcome(form):
         return contacts_page(form)
@@ -71,6 +76,22 @@ def thanks(reference: str) -> Response:
         record=record,
         subject_name=subject_name(record.data["subject"], plain=False),
     )
+
+
+def chosen_department() -> str | None:
+    """The department a link chose, by its slug in the page's language:
+    ``/fr/contacts/?service=urologie``, ``/en/contacts/?department=urology``."""
+    content = site_content()
+    slug = request.args.get(content.query_name("department", current_locale()))
+    return content.department_slugs(current_locale()).get(slug) if slug else None
+
+
+@bp.app_template_global()
+def contact_url(department: Department) -> str:
+    """The contact form, with ``department`` chosen, in the page's language."""
+    locale = current_locale()
+    name = site_content().query_name("department", locale)
+    return url_for("contacts.index", **{name: department.slug(locale)}) + "#contact-form-title"
 
 
 def subject_name(subject: str, plain: bool = True) -> str:

@@ -46,10 +46,13 @@ def index() -> Response:
     return render_page(
         "pages/departments.html",
         title=_("Departments"),
+        description=_(
+            "The institute's medical departments: what each one does, "
+            "its hospital and how to reach it."
+        ),
         fragments=FRAGMENTS,
         query=text,
         departments=search(search_index(), text),
-        total=len(site_content().departments),
     )
 
 
@@ -65,6 +68,7 @@ def show(department_id: str) -> Response:
     return render_page(
         "pages/department.html",
         title=content_text(department.name, plain=True),
+        description=content_text(department.summary, plain=True),
         department=department,
         hospital=content.hospital_of(department),
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import Blueprint, current_app
 from flask_babel import gettext as _
 
 from iuc_portal.routing import localized_route
@@ -25,19 +25,39 @@ def home() -> str:
 
 @localized_route(bp, "accessibility")
 def accessibility() -> str:
-    return render_page("pages/accessibility.html", title=_("Accessibility statement"))
+    return render_page(
+        "pages/accessibility.html",
+        title=_("Accessibility statement"),
+        description=_(
+            "How accessible this site is to people with disabilities, what is not yet, "
+            "and how to tell us about a problem."
+        ),
+    )
 
 
 @localized_route(bp, "legal")
 def legal() -> str:
-    return render_page("pages/legal.html", title=_("Legal notice"))
+    return render_page(
+        "pages/legal.html",
+        title=_("Legal notice"),
+        description=_("Who publishes this website and who hosts it."),
+    )
 
 
 @localized_route(bp, "privacy")
 def privacy() -> str:
-    return render_page("pages/privacy.html", title=_("Personal data and cookies"))
+    return render_page(
+        "pages/privacy.html",
+        title=_("Personal data and cookies"),
+        session_cookie=current_app.config["SESSION_COOKIE_NAME"],
+        description=_(
+            "What this site records about you, why, for how long, and how to use your rights."
+        ),
+    )
 
 
 @localized_route(bp, "sitemap")
 def sitemap() -> str:
-    return render_page("pages/sitemap.html", title=_("Site map"))
+    return render_page(
+        "pages/sitemap.html", title=_("Site map"), description=_("Every page of this site.")
+    )
