@@ -4,8 +4,8 @@
 
 Starts gunicorn as configured (gunicorn.conf.py, workers from the CPU count)
 for the site, for the site with its page cache off, and for a "hello" app;
-runs wrk against home, a department page and the department search in both
-languages; prints requests per second, latency percentiles, and the ratio
+runs wrk against home, a department page, the department search and the two
+form pages in both languages; prints requests per second, latency percentiles, and the ratio
 page / hello measured in this one run (the machine is shared: absolute figures
 vary from run to run, ratios much less).
 """

@@ -38,8 +38,11 @@ def test_contact_errors_after_an_htmx_swap(watched: Page, server: str, locale: s
 
 
 CONFIRMATION = {
-    "fr": {"#donation-form": "Merci pour votre don", "#contact-form": "Message reçu"},
-    "en": {"#donation-form": "Thank you for your donation", "#contact-form": "Message received"},
+    "fr": {"#donation-form": "Merci pour votre promesse de don", "#contact-form": "Message reçu"},
+    "en": {
+        "#donation-form": "Thank you for your promise of a gift",
+        "#contact-form": "Message received",
+    },
 }
 
 
@@ -123,7 +126,9 @@ def test_the_confirmation_pages(watched: Page, server: str, locale: str) -> None
     fill(watched, DONOR)
     watched.click("#donation-form button[type=submit]")
     expect(watched.locator("h1")).to_have_text(
-        "Merci pour votre don" if locale == "fr" else "Thank you for your donation"
+        "Merci pour votre promesse de don"
+        if locale == "fr"
+        else "Thank you for your promise of a gift"
     )
     assert re.search(r"DON-[0-9A-Z]{4}-[0-9A-Z]{4}$", watched.url)
     assert_accessible(watched)

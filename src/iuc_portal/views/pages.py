@@ -59,5 +59,7 @@ def privacy() -> str:
 @localized_route(bp, "sitemap")
 def sitemap() -> str:
     return render_page(
-        "pages/sitemap.html", title=_("Site map"), description=_("Every page of this site.")
+        "pages/sitemap.html",
+        title=_("Site map"),
+        description=_("Every page of this site, section by section."),
     )
