@@ -41,6 +41,7 @@ DONATION = {
     "city": "Paris",
     "country": "FR",
     "company_name": "",
+    "company_legal_form": "",
     "siren": "",
     "in_memory_of": "",
 }

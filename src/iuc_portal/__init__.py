@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ from . import (
     i18n,
     outbox,
     payments,
+    receipts,
     routing,
     security,
     store,
@@ -26,7 +28,11 @@ from . import config as settings
 from .content import load_content
 from .extensions import limiter
 from .paths import CONTENT_DIR, TEMPLATES_DIR, TRANSLATIONS_DIR
+from .payments import cli as payments_cli
+from .receipts import cli as receipts_cli
 from .views import contacts, departments, donate, meta, pages
+from .views import payments as payments_views
+from .views import receipts as receipts_views
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -39,6 +45,11 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         TRANSLATIONS_DIR=str(TRANSLATIONS_DIR),
     )
     app.config.update(config or {})
+    try:
+        settings.check(app.config)
+    except settings.ConfigError as error:
+        print(f"iuc_portal: {error}", file=sys.stderr)  # one line, not a traceback
+        raise SystemExit(settings.APP_LOAD_ERROR) from None
     data_dir = settings.prepare_data_dir(app.config["DATA_DIR"])
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = settings.ensure_secret_key(data_dir)
@@ -47,7 +58,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     # whatever stops it later (after_request functions run in reverse order,
     # so the page store, registered first, sees the final headers).
     pages_rendered = caching.init_app(app)
-    security.init_app(app)
+    # A payment page is where the donation form leads: the CSP must let it.
+    security.init_app(app, form_origins=payments.form_action_origins(app.config))
 
     publisher_file = app.config["PUBLISHER_FILE"]
     content = load_content(
@@ -72,16 +84,36 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(contacts.bp)
     # Giving, with the tax reduction shown before the visitor commits.
     app.register_blueprint(donate.bp)
+    # A donor's tax receipts: downloaded again, and mailed.
+    app.register_blueprint(receipts_views.bp)
+    if app.config["PAYMENT_PROVIDER"] == "stripe":
+        # What the payment provider says happened to a gift (signed webhooks).
+        app.register_blueprint(payments_views.bp)
     views.init_app(app)
     outbox.register(app, donate.ACKNOWLEDGEMENT, donate.compose_acknowledgement)
     outbox.register(app, contacts.MESSAGE, contacts.compose_message)
-    app.cli.add_command(cli.submissions_group("donations", donate.KIND, donate.FIELDS))
+    outbox.register(app, receipts.MAIL, receipts_views.compose_receipt)
+    donations = cli.submissions_group(
+        "donations",
+        donate.KIND,
+        donate.FIELDS,
+        extras=[
+            (payments_cli.PAYMENT_COLUMNS, payments_cli.payment_columns),
+            (("receipt_number",), receipts.receipt_column),
+        ],
+        retained=receipts.retained,
+    )
+    payments_cli.add_commands(
+        donations, donate.KIND, donate.ACKNOWLEDGEMENT, settle=receipts.settle
+    )
+    app.cli.add_command(donations)
     app.cli.add_command(cli.submissions_group("messages", contacts.KIND, contacts.FIELDS))
     app.cli.add_command(
         cli.db_group({donate.KIND: donate.ACKNOWLEDGEMENT, contacts.KIND: contacts.MESSAGE})
     )
     app.cli.add_command(cli.outbox_group)
     app.cli.add_command(cli.publish_group)
+    app.cli.add_command(receipts_cli.group)
     app.cli.add_command(catalogs.i18n)
 
     errors.init_app(app)

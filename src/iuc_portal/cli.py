@@ -13,7 +13,7 @@ import datetime as dt
 import json
 import logging
 import signal
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import IO, Any
 
@@ -25,7 +25,7 @@ from .content.publisher import PAGES, missing_facts
 from .i18n import locales
 from .outbox import POLL_SECONDS, DeliveryLoop, outbox, smtp_settings
 from .payments import provider
-from .store import Record, Store, iso, migrate
+from .store import Record, Retained, Store, iso, migrate
 from .store.jsonl_import import import_jsonl
 
 # A spreadsheet runs a cell that starts with one of these as a formula.
@@ -44,28 +44,53 @@ def _store() -> Store:
     return current_app.extensions["iuc_store"]
 
 
+# Columns an export adds after the form's fields: record id -> column -> value.
+Extra = Callable[[str, list[Record]], dict[str, dict[str, Any]]]
+
+
+def mail_column(kind: str, records: list[Record]) -> dict[str, dict[str, Any]]:
+    states = outbox().states(kind)
+    return {record.id: {"mail": states.get(record.id, "pending")} for record in records}
+
+
 def write_csv(
-    records: Iterable[Record], fields: Sequence[str], status: dict[str, str], output: IO[str]
+    records: Iterable[Record],
+    fields: Sequence[str],
+    extra: dict[str, dict[str, Any]],
+    columns: Sequence[str],
+    output: IO[str],
 ) -> None:
     writer = csv.writer(output)
-    writer.writerow(["id", "reference", "created", "locale", *fields, "mail"])
+    writer.writerow(["id", "reference", "created", "locale", *fields, *columns])
     for record in records:
         row = [record.id, record.reference, iso(record.created), record.locale]
         row += [record.data.get(name) for name in fields]
-        row.append(status.get(record.id, "pending"))
+        row += [extra[record.id].get(column) for column in columns]
         writer.writerow([neutralise(cell) for cell in row])
 
 
-def write_jsonl(records: Iterable[Record], status: dict[str, str], output: IO[str]) -> None:
+def write_jsonl(
+    records: Iterable[Record], extra: dict[str, dict[str, Any]], output: IO[str]
+) -> None:
     for record in records:
-        line = json.loads(record.to_json())
-        line["mail"] = status.get(record.id, "pending")
+        line = {**json.loads(record.to_json()), **extra[record.id]}
         output.write(json.dumps(line, ensure_ascii=False, sort_keys=True) + "\n")
 
 
-def submissions_group(name: str, kind: str, fields: Sequence[str]) -> AppGroup:
-    """export, purge and deliver for one kind of submission."""
+def submissions_group(
+    name: str,
+    kind: str,
+    fields: Sequence[str],
+    extras: Sequence[tuple[Sequence[str], Extra]] = (),
+    retained: Callable[[], Retained] | None = None,
+) -> AppGroup:
+    """export, purge and deliver for one kind of submission.
+
+    ``extras``: further export columns, each (their names, what fills them).
+    ``retained``: what a purge must keep, whatever its date (paid gifts).
+    """
     group = AppGroup(name, help=f"Staff tasks on the stored {name}.")
+    extras = [(["mail"], mail_column), *extras]
 
     @group.command("export")
     @click.option("--format", "fmt", type=click.Choice(["csv", "jsonl"]), default="csv")
@@ -73,11 +98,15 @@ def submissions_group(name: str, kind: str, fields: Sequence[str]) -> AppGroup:
     def export(fmt: str, output: IO[str]) -> None:
         """Write every stored submission to OUTPUT (standard output by default)."""
         records = _store().records(kind)
-        status = outbox().states(kind)
+        extra: dict[str, dict[str, Any]] = {record.id: {} for record in records}
+        for _, fill in extras:
+            for record_id, values in fill(kind, records).items():
+                extra[record_id].update(values)
+        columns = [column for names, _ in extras for column in names]
         if fmt == "csv":
-            write_csv(records, fields, status, output)
+            write_csv(records, fields, extra, columns, output)
         else:
-            write_jsonl(records, status, output)
+            write_jsonl(records, extra, output)
 
     @group.command("purge")
     @click.option(
@@ -87,9 +116,20 @@ def submissions_group(name: str, kind: str, fields: Sequence[str]) -> AppGroup:
         help="Remove what was sent before this day (UTC), YYYY-MM-DD.",
     )
     def purge(before: dt.datetime) -> None:
-        """Delete for good the submissions older than the retention period."""
-        removed = _store().purge(kind, before.replace(tzinfo=dt.UTC))
+        """Delete for good the submissions older than the retention period.
+
+        Paid gifts and tax receipts are kept as long as the law requires
+        (IUC_RECEIPT_RETENTION_YEARS), whatever the date given.
+        """
+        keep = retained() if retained else None
+        removed, kept = _store().purge(kind, before.replace(tzinfo=dt.UTC), keep)
         click.echo(f"{name}: {removed} removed")
+        if kept:
+            years = current_app.config["RECEIPT_RETENTION_YEARS"]
+            click.echo(
+                f"{name}: {kept} kept: paid gifts and tax receipts are accounting records, "
+                f"kept {years} years (Code de commerce, L123-22)"
+            )
 
     @group.command("deliver")
     def deliver() -> None:

@@ -16,6 +16,27 @@ from typing import Any
 from .paths import default_data_dir
 
 SECRET_KEY_FILE = "secret_key"
+# The exit status gunicorn reads as "the app failed to load": its master stops
+# too, instead of starting worker after worker that fail the same way.
+APP_LOAD_ERROR = 4
+PAYMENT_PROVIDERS = ("offline", "stripe")
+
+
+class ConfigError(ValueError):
+    """A setting the site cannot start without; the message names the variable."""
+
+
+def check(config: Mapping[str, Any]) -> None:
+    """Refuse a configuration the site cannot run with, naming the variable to set."""
+    provider = config["PAYMENT_PROVIDER"]
+    if provider not in PAYMENT_PROVIDERS:
+        raise ConfigError(
+            f"IUC_PAYMENT_PROVIDER must be one of {', '.join(PAYMENT_PROVIDERS)}, not {provider!r}"
+        )
+    if provider == "stripe":
+        for setting in ("STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET"):
+            if not config.get(setting):
+                raise ConfigError(f"IUC_{setting} must be set when IUC_PAYMENT_PROVIDER=stripe")
 
 
 def _flag(value: str | None, default: bool) -> bool:
@@ -58,8 +79,16 @@ def from_environ(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
         # The publisher's facts (legal entity, beneficiary, DPO...); unset: the shipped
         # content/publisher.json, where every fact still waits to be supplied.
         "PUBLISHER_FILE": env.get("IUC_PUBLISHER_FILE") or None,
-        # offline: gifts are promises, paid by cheque, transfer or mandate (payments.py).
+        # offline: gifts are promises, paid by cheque, transfer or mandate; stripe:
+        # paid on Stripe Checkout (payments/).
         "PAYMENT_PROVIDER": env.get("IUC_PAYMENT_PROVIDER") or "offline",
+        # Paid gifts and tax receipts are accounting records: kept this long
+        # (Code de commerce L123-22), whatever a purge asks.
+        "RECEIPT_RETENTION_YEARS": _int(env, "IUC_RECEIPT_RETENTION_YEARS", 10),
+        "STRIPE_SECRET_KEY": env.get("IUC_STRIPE_SECRET_KEY") or None,
+        "STRIPE_WEBHOOK_SECRET": env.get("IUC_STRIPE_WEBHOOK_SECRET") or None,
+        # Unset: Stripe's own API. Tests point it at a local stand-in.
+        "STRIPE_API_BASE": env.get("IUC_STRIPE_API_BASE") or None,
         # The site's own host names: links in pages and the sitemap are absolute,
         # so a request naming another host is refused rather than echoed back.
         "TRUSTED_HOSTS": list(_list(env.get("IUC_TRUSTED_HOSTS"), ())) or None,
@@ -77,6 +106,8 @@ def from_environ(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
         "MAX_CONTENT_LENGTH": _int(env, "IUC_MAX_CONTENT_LENGTH", 64 * 1024),
         # Submissions of a form per client address (Flask-Limiter syntax).
         "FORM_RATE_LIMIT": env.get("IUC_FORM_RATE_LIMIT") or "10 per minute; 50 per hour",
+        # Stripe's webhooks, per client address: far above what Stripe sends.
+        "WEBHOOK_RATE_LIMIT": env.get("IUC_WEBHOOK_RATE_LIMIT") or "600 per minute",
         "RATELIMIT_HEADERS_ENABLED": True,
         # A form's token lives as long as the session, so a slow visitor is not
         # turned away; an expired session gives the form back, filled.

@@ -17,13 +17,13 @@ from pathlib import Path
 
 import phonenumbers
 from babel import Locale, UnknownLocaleError, negotiate_locale
+from babel.dates import format_date as babel_format_date
 from babel.messages.pofile import read_po
 from babel.numbers import format_percent as babel_format_percent
 from babel.units import format_unit
 from flask import Flask, current_app, g, request
 from flask_babel import (
     Babel,
-    format_date,
     format_decimal,
     format_percent,
     get_locale,
@@ -200,8 +200,14 @@ def format_number(value: int | float) -> str:
     return format_decimal(value)
 
 
+# The site's English is British ("centre", "postcode"): its dates are too
+# (29 November 2026); Babel's plain "en" writes them the American way.
+DATE_LOCALES = {"en": "en_GB"}
+
+
 def format_long_date(value: dt.date) -> str:
-    return format_date(value, format="long")
+    code = str(get_locale())
+    return babel_format_date(value, format="long", locale=DATE_LOCALES.get(code, code))
 
 
 def content_text(text: str, plain: bool = False) -> str:

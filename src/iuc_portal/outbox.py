@@ -47,7 +47,9 @@ MAX_ATTEMPTS = 250  # about a day and a half of tries, by the schedule below
 POLL_SECONDS = 3.0
 
 # The mail for a record, or None when it cannot be addressed yet (it waits).
-Composer = Callable[[Record], EmailMessage | None]
+# A composer registered for "receipt" composes every "receipt:<number>" mail;
+# it is given the queued mail's full name.
+Composer = Callable[[Record, str], EmailMessage | None]
 
 
 def retry_delay(attempts: int, age: dt.timedelta) -> dt.timedelta:
@@ -167,7 +169,8 @@ class Outbox:
         """Send one leased mail; False when the server could not be reached."""
         record = self.store.get(row.submission_id)
         try:
-            message = self.composers[row.mail](record) if record else None
+            compose = self.composers[row.mail.split(":")[0]]
+            message = compose(record, row.mail) if record else None
             if message is None:
                 self._release_for_later(row)
                 report.waiting += 1

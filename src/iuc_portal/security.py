@@ -15,20 +15,27 @@ from flask.sessions import SecureCookieSessionInterface
 from werkzeug.datastructures import Headers
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-CSP = "; ".join(
-    [
-        "default-src 'self'",
-        "script-src 'self'",
-        "style-src 'self'",
-        "img-src 'self'",
-        "font-src 'self'",
-        "connect-src 'self'",
-        "form-action 'self'",
-        "frame-ancestors 'none'",
-        "base-uri 'none'",
-        "object-src 'none'",
-    ]
-)
+
+def content_security_policy(form_origins: tuple[str, ...] = ()) -> str:
+    """The site's CSP. ``form_origins``: where a form post may lead besides the site
+    (a payment page: browsers apply form-action to the redirect after a post)."""
+    return "; ".join(
+        [
+            "default-src 'self'",
+            "script-src 'self'",
+            "style-src 'self'",
+            "img-src 'self'",
+            "font-src 'self'",
+            "connect-src 'self'",
+            " ".join(["form-action 'self'", *form_origins]),
+            "frame-ancestors 'none'",
+            "base-uri 'none'",
+            "object-src 'none'",
+        ]
+    )
+
+
+CSP = content_security_policy()
 PERMISSIONS = ", ".join(
     f"{feature}=()"
     for feature in (
@@ -57,6 +64,7 @@ def static_headers(headers: Headers, path: str, url: str) -> None:
 def set_security_headers(response: Response) -> Response:
     for name, value in HEADERS.items():
         response.headers.setdefault(name, value)
+    response.headers["Content-Security-Policy"] = current_app.extensions["iuc_csp"]
     response.headers["X-Request-ID"] = request_id()
     return response
 
@@ -118,7 +126,8 @@ def behind_proxies(wsgi_app: Any, proxies: int) -> Any:
     return ProxyFix(wsgi_app, x_for=proxies, x_proto=proxies, x_host=0, x_port=0)
 
 
-def init_app(app: Flask) -> None:
+def init_app(app: Flask, form_origins: tuple[str, ...] = ()) -> None:
+    app.extensions["iuc_csp"] = content_security_policy(form_origins)
     app.session_interface = SessionInterface()
     app.before_request(start_request)
     app.after_request(set_security_headers)

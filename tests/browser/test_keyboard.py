@@ -87,7 +87,7 @@ def test_a_donation_with_the_keyboard_only(
     expect(page).to_have_url(re.compile(r"/DON-[0-9A-Z]{4}-[0-9A-Z]{4}$"))
     summary = page.locator("main").inner_text()
     assert ("25,50" if locale == "fr" else "25.50") in summary
-    assert ("Chaque mois" if locale == "fr" else "Every month") in summary
+    assert ("Chaque mois" if locale == "fr" else "Monthly") in summary
 
 
 @JOURNEYS

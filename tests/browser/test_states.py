@@ -40,7 +40,7 @@ def test_contact_errors_after_an_htmx_swap(watched: Page, server: str, locale: s
 CONFIRMATION = {
     "fr": {"#donation-form": "Merci pour votre promesse de don", "#contact-form": "Message reçu"},
     "en": {
-        "#donation-form": "Thank you for your promise of a gift",
+        "#donation-form": "Thank you for your pledge",
         "#contact-form": "Message received",
     },
 }
@@ -126,9 +126,7 @@ def test_the_confirmation_pages(watched: Page, server: str, locale: str) -> None
     fill(watched, DONOR)
     watched.click("#donation-form button[type=submit]")
     expect(watched.locator("h1")).to_have_text(
-        "Merci pour votre promesse de don"
-        if locale == "fr"
-        else "Thank you for your promise of a gift"
+        "Merci pour votre promesse de don" if locale == "fr" else "Thank you for your pledge"
     )
     assert re.search(r"DON-[0-9A-Z]{4}-[0-9A-Z]{4}$", watched.url)
     assert_accessible(watched)

@@ -149,7 +149,7 @@ def test_htmx_submit_gets_the_form_fragment(client: FlaskClient) -> None:
         client, "/en/contacts/", "contact-form", {**MESSAGE, "name": ""}, headers=headers
     )
     body = response.get_data(as_text=True)
-    assert body.startswith("<title>Error: Contacts – ")
+    assert body.startswith("<title>Error: Contact us – ")
     assert 'id="contact-form"' in body
     assert "<html" not in body
     ok = submit(client, "/en/contacts/", "contact-form", MESSAGE, headers=headers)

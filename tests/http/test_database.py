@@ -16,6 +16,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from iuc_portal.store import migrate
 from tests.conftest import make_app
 from tests.forms import CONTACT, DONATION, submit
 from tests.pages import soup, text_of
@@ -83,7 +84,7 @@ def test_db_upgrade_creates_the_schema_on_an_empty_postgresql_database(
     runner = app.test_cli_runner()
     result = runner.invoke(args=["db", "upgrade"])
     assert result.exit_code == 0, result.output
-    assert "upgraded (revision 0001)" in result.output
+    assert f"upgraded (revision {max(migrate.head_revisions())})" in result.output
     assert "already up to date" in runner.invoke(args=["db", "upgrade"]).output
     assert client.get("/healthz").status_code == 200
     assert submit(client, "/en/donate/", "donation-form", DONATION).status_code == 303
@@ -100,7 +101,7 @@ def assert_form_back_unrecorded(client: FlaskClient, locale: str = "fr") -> None
     doc = soup(response.data)
     summary = text_of(doc.select_one(".error-summary"))
     expected = {
-        "fr": "Nous n’avons pas pu enregistrer votre don ; rien n’a été envoyé. "
+        "fr": "Nous n’avons pas pu enregistrer votre promesse de don ; rien n’a été envoyé. "
         "Veuillez réessayer dans quelques minutes.",
         "en": "We could not record your message; nothing was sent. "
         "Please try again in a few minutes.",

@@ -33,8 +33,8 @@ def mail_app(data_dir: Path, database_url: str | None) -> Callable[[str | None],
 @pytest.mark.parametrize(
     ("locale", "path", "thanks", "next_step"),
     [
-        ("fr", "/fr/faire-un-don/", "Merci pour votre promesse de don", "Libellez le chèque"),
-        ("en", "/en/donate/", "Thank you for your promise of a gift", "Make the cheque payable"),
+        ("fr", "/fr/faire-un-don/", "Merci pour votre promesse de don", "Ordre du chèque"),
+        ("en", "/en/donate/", "Thank you for your pledge", "Cheque payable to"),
     ],
 )
 def test_the_donor_gets_an_acknowledgement_in_their_language(

@@ -76,7 +76,7 @@ def test_the_site_map_page_links_every_page(site_client: FlaskClient) -> None:
 
 # Pages that are not for search engines or the crawl: each is reached only
 # after a form is sent.
-UNLISTED = {"donate.thanks", "contacts.thanks"}
+UNLISTED = {"donate.thanks", "donate.cancelled", "receipts.download", "contacts.thanks"}
 
 
 def test_every_page_the_app_routes_is_listed(site_app) -> None:

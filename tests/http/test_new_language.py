@@ -111,7 +111,7 @@ def test_updating_catalogs_with_nothing_new_changes_no_file(
     assert result.exit_code == 0, result.output
     assert french.read_bytes() == before
     # A new string, on the other hand, reaches the catalog.
-    french.write_bytes(before.replace(b'msgid "Given name"', b'msgid "Given name, obsolete"'))
+    french.write_bytes(before.replace(b'msgid "First name"', b'msgid "First name, obsolete"'))
     assert runner.invoke(args=["i18n", "update"]).exit_code == 0
     updated = french.read_bytes()
-    assert b'msgid "Given name"\nmsgstr ""' in updated
+    assert b'msgid "First name"\nmsgstr ""' in updated

@@ -22,11 +22,12 @@ from tests.pages import PAGES, PageRef, soup
 WORD = re.compile(r"[^\W\d_]{3,}")
 SAME_IN_BOTH = [
     "AP-HP. Sorbonne Université",
-    "CLIP2 Galilée",
+    "CLIP² Galilée",
     "CNRS",
     "Contacts",
     "Cookies",
     "cnil.fr",
+    "defenseurdesdroits.fr",
     "Inserm",
     "SIRIC Curamus",
     "Sorbonne Université",

@@ -136,7 +136,10 @@ def test_without_a_beneficiary_or_a_way_to_pay_the_donation_page_invites_no_paym
 def test_the_donation_page_names_the_beneficiary_and_the_ways_to_pay(client: FlaskClient) -> None:
     main = main_text(client, "/en/donate/")
     assert "Exemple : bénéficiaire des dons" in main
-    assert "by cheque; by bank transfer; for a monthly gift, by direct debit" in main
+    assert (
+        "for a one-off gift: by cheque or bank transfer; for a monthly gift: by direct debit"
+        in main
+    )
     assert "What your gift funds" not in main  # a promise the facts do not make
 
 

@@ -71,7 +71,7 @@ def test_extraction_collects_templates_python_and_json_with_their_comments(tmp_p
         entries[(None, "Error:")].auto_comments
     )
     # Python: a form label (lazy_gettext) and a message with its comment.
-    assert "the first name" in " ".join(entries[(None, "Given name")].auto_comments)
+    assert "the first name" in " ".join(entries[(None, "First name")].auto_comments)
     assert "(25,50 or 25.50)" in " ".join(
         entries[(None, "Enter the amount in figures, like %(example)s")].auto_comments
     )
@@ -80,7 +80,7 @@ def test_extraction_collects_templates_python_and_json_with_their_comments(tmp_p
         entries[(None, "Pneumology")].auto_comments
     )
     # The same English word in another sense gets a context of its own.
-    assert ("gift frequency", "Once") in entries
+    assert ("gift frequency", "One-off") in entries
     assert not any(message.locations for message in catalog)  # no line numbers: less churn
 
 

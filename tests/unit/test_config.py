@@ -76,3 +76,32 @@ def test_workers_starting_together_agree_on_one_key(tmp_path: Path) -> None:
         worker.join(timeout=20)
     assert len(keys) == 1
     assert [p.name for p in tmp_path.iterdir()] == [SECRET_KEY_FILE]  # no candidate left behind
+
+
+@pytest.mark.parametrize(
+    ("given", "named"),
+    [
+        ({}, "IUC_STRIPE_SECRET_KEY"),
+        ({"STRIPE_SECRET_KEY": ""}, "IUC_STRIPE_SECRET_KEY"),
+        ({"STRIPE_SECRET_KEY": "sk_test_x"}, "IUC_STRIPE_WEBHOOK_SECRET"),
+        ({"STRIPE_SECRET_KEY": "sk_test_x", "STRIPE_WEBHOOK_SECRET": ""},
+         "IUC_STRIPE_WEBHOOK_SECRET"),
+    ],
+)  # fmt: skip
+def test_stripe_without_its_keys_refuses_to_start_naming_the_variable(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], given: dict, named: str
+) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        create_app({"DATA_DIR": str(tmp_path), "PAYMENT_PROVIDER": "stripe", **given})
+    assert stopped.value.code == 4  # gunicorn's "the app failed to load": its master stops too
+    [line] = capsys.readouterr().err.splitlines()
+    assert named in line
+    assert "IUC_PAYMENT_PROVIDER=stripe" in line
+
+
+def test_an_unknown_payment_provider_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit):
+        create_app({"DATA_DIR": str(tmp_path), "PAYMENT_PROVIDER": "paypal"})
+    assert "IUC_PAYMENT_PROVIDER must be one of offline, stripe" in capsys.readouterr().err

@@ -27,7 +27,7 @@ from tests.smtp import SmtpServer
 pytestmark = pytest.mark.databases
 
 
-def message_for(record: Record) -> EmailMessage | None:
+def message_for(record: Record, mail: str = "note") -> EmailMessage | None:
     if record.data["to"] == "broken":
         raise KeyError("a department that no longer exists")
     if record.data["to"] == "nobody":

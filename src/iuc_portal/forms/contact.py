@@ -38,7 +38,7 @@ class ContactForm(SiteForm):
     name = text_field(
         _l("Your name"), required=_l("Enter your name"), max_length=100, autocomplete="name"
     )
-    email = email_field(_l("The team answers you at this address."))
+    email = email_field(_l("We will reply to this address."))
     phone = text_field(
         _l("Phone (optional)"), checks=(_phone,), autocomplete="tel", type="tel",
         description=_l("If you would rather be called back."),
@@ -49,7 +49,10 @@ class ContactForm(SiteForm):
         checks=(MaxLength(MESSAGE_MAX, _l("Shorten your message to %(max)s characters or fewer")),),
         filters=(one_newline, strip),
         kind=TextAreaField,
-        description=_l("Do not include medical details you would not want sent by email."),
+        description=_l(
+            "Only include the medical details needed to answer your question: "
+            "the reply will come by email."
+        ),
     )
     submission_key = OnceField()
 

@@ -34,10 +34,9 @@ from .fields import (
 
 OTHER = "other"
 FREQUENCIES = {
-    # "Once" alone could be read as a conjunction ("once it is paid"):
-    # the context tells translators it is how often a gift is made.
-    Frequency.ONE_OFF: SelectChoice(Frequency.ONE_OFF, _lp("gift frequency", "Once")),
-    Frequency.MONTHLY: SelectChoice(Frequency.MONTHLY, _lp("gift frequency", "Every month")),
+    # The context tells translators these words say how often a gift is made.
+    Frequency.ONE_OFF: SelectChoice(Frequency.ONE_OFF, _lp("gift frequency", "One-off")),
+    Frequency.MONTHLY: SelectChoice(Frequency.MONTHLY, _lp("gift frequency", "Monthly")),
 }
 
 AMOUNT_MESSAGES = {
@@ -76,7 +75,7 @@ def _siren(form: DonationForm, field: Field) -> None:
 
 class DonationForm(SiteForm):
     unavailable_message = _l(
-        "We could not record your donation; nothing was sent. Please try again in a few minutes."
+        "We could not record your pledge; nothing has been sent. Please try again in a few minutes."
     )
     # Choices and check set per form: only what the payment provider can take is offered.
     frequency = RadioField(
@@ -114,20 +113,25 @@ class DonationForm(SiteForm):
     )
     given_name = text_field(
         # Translators: the first name, "Prénom" on French forms.
-        _l("Given name"), required=_l("Enter your given name"), max_length=100,
+        _l("First name"), required=_l("Enter your first name"), max_length=100,
         autocomplete="given-name",
     )  # fmt: skip
     family_name = text_field(
-        _l("Family name"), required=_l("Enter your family name"), max_length=100,
+        _l("Last name"), required=_l("Enter your last name"), max_length=100,
         autocomplete="family-name",
     )  # fmt: skip
-    email = email_field(_l("We send the acknowledgement and the tax receipt to this address."))
+    email = email_field(
+        _l(
+            "We will send confirmation of your pledge to this address, "
+            "and your tax receipt once your gift has been received."
+        )
+    )
     address_line1 = text_field(
-        _l("Address"), required=_l("Enter your address"), max_length=200,
+        _l("Address line 1"), required=_l("Enter the first line of your address"), max_length=200,
         autocomplete="address-line1",
     )  # fmt: skip
     address_line2 = text_field(
-        _l("Address, line 2 (optional)"), max_length=200, autocomplete="address-line2"
+        _l("Address line 2 (optional)"), max_length=200, autocomplete="address-line2"
     )
     postal_code = text_field(
         _l("Postcode"), required=_l("Enter your postcode"), max_length=20,
@@ -142,12 +146,19 @@ class DonationForm(SiteForm):
         _l("Company name"), required=required_for_companies(_l("Enter the name of the company")),
         max_length=200, autocomplete="organization",
     )  # fmt: skip
+    company_legal_form = text_field(
+        # Translators: a company's legal form, such as SAS or SARL ("Forme juridique").
+        _l("Legal form"),
+        required=required_for_companies(_l("Enter the legal form of the company, such as SAS")),
+        max_length=100, autocomplete="off",
+        description=_l("For example SAS or SARL: the tax receipt must state it."),
+    )  # fmt: skip
     siren = text_field(
         # Translators: SIREN is the French register number of companies; keep the acronym.
         _l("SIREN number"),
         required=required_for_companies(_l("Enter the SIREN number of the company")),
         checks=(_siren,), filters=(digits_only,),
-        description=_l("9 digits, for the company's tax receipt."),
+        description=_l("9 digits, for the company’s tax receipt."),
         autocomplete="off", inputmode="numeric",
     )  # fmt: skip
     # Not the donor: the browser must not offer the donor's own name here.
@@ -209,11 +220,14 @@ class DonationForm(SiteForm):
             raise ValidationError(AMOUNT_MESSAGES[AmountProblem.EMPTY])
         if gift < self.settings.min_amount:
             low = format_money(self.settings.min_amount, locale)
-            raise ValidationError(_l("Enter at least %(min)s", min=low))
+            raise ValidationError(_l("Enter an amount of at least %(min)s", min=low))
         if gift > self.settings.max_amount:
             high = format_money(self.settings.max_amount, locale)
             raise ValidationError(
-                _l("Enter no more than %(max)s; for a larger gift, please contact us", max=high)
+                _l(
+                    "Enter an amount of %(max)s or less; for a larger gift, please contact us",
+                    max=high,
+                )
             )
         self.gift = gift
 
@@ -252,6 +266,7 @@ class DonationForm(SiteForm):
             "city": self.city.data,
             "country": self.country.data,
             "company_name": self.company_name.data if company else None,
+            "company_legal_form": self.company_legal_form.data if company else None,
             "siren": self.siren.data if company else None,
             "in_memory_of": self.in_memory_of.data or None,
             "newsletter": bool(self.newsletter.data),

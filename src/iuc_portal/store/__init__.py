@@ -26,7 +26,7 @@ from sqlalchemy import Connection, Engine, exc, func, insert, select, update
 
 from . import migrate
 from .database import database_url, is_sqlite, make_engine, transaction
-from .schema import events, health, outbox, purges, submissions
+from .schema import events, health, outbox, purges, receipts, submissions
 
 SCHEMA_VERSION = 1
 # Crockford's base 32 without I, L, O, U: nothing to confuse when read out on the phone.
@@ -97,6 +97,32 @@ class Event:
     type: str
     at: dt.datetime
     detail: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Retained:
+    """What a purge must keep: records with one of ``event_types`` recorded, or a tax
+    receipt issued, on or after ``since`` (the legal retention of accounting records)."""
+
+    since: dt.datetime
+    event_types: tuple[str, ...]
+
+    def condition(self, record_id: Any) -> Any:
+        recent_event = (
+            select(events.c.id)
+            .where(
+                events.c.submission_id == record_id,
+                events.c.type.in_(self.event_types),
+                events.c.at >= self.since,
+            )
+            .exists()
+        )
+        recent_receipt = (
+            select(receipts.c.id)
+            .where(receipts.c.submission_id == record_id, receipts.c.issued >= self.since)
+            .exists()
+        )
+        return recent_event | recent_receipt
 
 
 @dataclass(frozen=True)
@@ -206,6 +232,14 @@ class Store:
         with self.transaction(write=True) as connection:
             return record_event(connection, record_id, type, detail)
 
+    def events_of(self, record_id: str) -> list[Event]:
+        query = select(events).where(events.c.submission_id == record_id).order_by(events.c.id)
+        with self.transaction() as connection:
+            return [
+                Event(row.submission_id, row.type, row.at, row.detail)
+                for row in connection.execute(query)
+            ]
+
     def events(self, kind: str) -> list[Event]:
         query = (
             select(events)
@@ -221,14 +255,25 @@ class Store:
 
     # Retention
 
-    def purge(self, kind: str, before: dt.datetime) -> int:
-        """Delete for good the submissions created before ``before``, with their events and mail.
+    def purge(
+        self, kind: str, before: dt.datetime, keep: Retained | None = None
+    ) -> tuple[int, int]:
+        """Delete for good the submissions created before ``before``, with their events and
+        mail; return (how many went, how many the law keeps).
 
-        What remains is a row saying that a purge happened, when and how many
-        went: nothing about whom.
+        ``keep``: records the law requires to keep (a paid gift, a tax receipt)
+        stay while they are younger than its ``since``. What remains of a purge
+        is a row saying when it happened and how many went: nothing about whom.
         """
         old = (submissions.c.kind == kind) & (submissions.c.created < before)
         with self.transaction(write=True) as connection:
+            kept = 0
+            if keep is not None:
+                protected = keep.condition(submissions.c.id)
+                kept = connection.execute(
+                    select(func.count()).select_from(submissions).where(old & protected)
+                ).scalar_one()
+                old = old & ~protected
             removed = connection.execute(submissions.delete().where(old)).rowcount
             connection.execute(
                 insert(purges).values(kind=kind, cutoff=before, removed=removed, at=utc_now())
@@ -238,7 +283,7 @@ class Store:
             # and empty it, so the personal data is gone from disk too.
             with self.engine.connect() as connection:
                 connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-        return removed
+        return removed, kept
 
     def purge_log(self, kind: str) -> list[tuple[dt.datetime, dt.datetime, int]]:
         """(when, cut-off, how many) of each purge, oldest first."""
@@ -276,9 +321,14 @@ class Store:
 
 
 def record_event(
-    connection: Connection, record_id: str, type: str, detail: Mapping[str, Any] | None = None
+    connection: Connection,
+    record_id: str,
+    type: str,
+    detail: Mapping[str, Any] | None = None,
+    at: dt.datetime | None = None,
 ) -> Event:
-    event = Event(record_id, type, utc_now(), dict(detail or {}))
+    """An event on a submission; ``at`` when it happened elsewhere first (a provider's time)."""
+    event = Event(record_id, type, at or utc_now(), dict(detail or {}))
     connection.execute(
         insert(events).values(
             submission_id=record_id, type=type, at=event.at, detail=dict(event.detail)

@@ -12,11 +12,13 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     Column,
+    Date,
     DateTime,
     ForeignKey,
     Index,
     Integer,
     MetaData,
+    Numeric,
     String,
     Table,
     TypeDecorator,
@@ -138,4 +140,77 @@ health = Table(
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=False),
     Column("checked", UTCDateTime, nullable=False),
+)
+
+# A payment provider's objects (checkout session, payment intent, subscription...)
+# tied to the gift they pay: an event naming any of them finds its gift.
+payment_links = Table(
+    "payment_links",
+    metadata,
+    Column("id", Serial, primary_key=True, autoincrement=True),
+    Column(
+        "submission_id",
+        String(32),
+        ForeignKey("submissions.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    Column("provider", String(20), nullable=False),
+    Column("kind", String(30), nullable=False),
+    Column("provider_id", String(255), nullable=False),
+    Column("created", UTCDateTime, nullable=False),
+    UniqueConstraint("provider", "provider_id"),
+)
+
+# Each provider event handled, once: the same event sent again changes nothing.
+provider_events = Table(
+    "provider_events",
+    metadata,
+    Column("id", Serial, primary_key=True, autoincrement=True),
+    Column("provider", String(20), nullable=False),
+    Column("event_id", String(255), nullable=False),
+    Column("type", String(80), nullable=False),
+    Column("received", UTCDateTime, nullable=False),
+    UniqueConstraint("provider", "event_id"),
+)
+
+# The last receipt number given in each year: the row is locked while a number
+# is taken, in the transaction that records the receipt, so numbers have no
+# gap and no double (a sequence would leave gaps on rollback).
+receipt_counters = Table(
+    "receipt_counters",
+    metadata,
+    Column("year", Integer, primary_key=True, autoincrement=False),
+    Column("last", Integer, nullable=False),
+)
+
+# Tax receipts, as printed: ``document`` holds every fact on the receipt, so a
+# later change of content never changes an issued one. A cancelled receipt
+# stays, with when; a correction names the number it replaces.
+receipts = Table(
+    "receipts",
+    metadata,
+    Column("id", Serial, primary_key=True, autoincrement=True),
+    Column("number", String(20), nullable=False, unique=True),
+    Column("year", Integer, nullable=False),
+    Column("sequence", Integer, nullable=False),
+    Column(
+        "submission_id",
+        String(32),
+        ForeignKey("submissions.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    # Which receipt of the gift: "gift", "2026" (a monthly gift's year), "gift#2" (a correction).
+    Column("slot", String(40), nullable=False),
+    Column("article", String(10), nullable=False),
+    Column("amount", Numeric(12, 2), nullable=False),
+    Column("paid_from", Date, nullable=False),
+    Column("paid_to", Date, nullable=False),
+    Column("issued", UTCDateTime, nullable=False),
+    Column("cancelled", UTCDateTime),
+    Column("replaces", String(20)),
+    Column("document", Json, nullable=False),
+    UniqueConstraint("year", "sequence"),
+    UniqueConstraint("submission_id", "slot"),
 )

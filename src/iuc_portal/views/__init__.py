@@ -36,7 +36,7 @@ log = logging.getLogger(__name__)
 MAIN_MENU = [
     ("pages.home", _l("Home")),
     ("departments.index", _l("Departments")),
-    ("contacts.index", _l("Contacts")),
+    ("contacts.index", _l("Contact us")),
     ("donate.index", _l("Make a donation")),
 ]
 SITE_INFO_MENU = [
@@ -54,7 +54,8 @@ def site_content() -> Content:
 def page_title(title: str, form: Any = None) -> str:
     """``<title>``: the page, then the site; "Error:" first when a form has errors."""
     full = f"{title} – {site_content().site.short_name}"
-    if form is not None and form.has_notice:
+    # An error or a form that must be sent again; not "already recorded" (nothing went wrong).
+    if form is not None and (form.content_errors or form.expired or form.unavailable):
         return _("Error: %(title)s", title=full)
     return full
 
@@ -179,22 +180,22 @@ def store() -> Store:
     return current_app.extensions["iuc_store"]
 
 
-def record_submission(
+def store_submission(
     kind: str,
     prefix: str,
     form: Any,
-    thanks_endpoint: str,
     redisplay: Callable[[Any], Response],
     mails: tuple[str, ...] = (),
-) -> Response:
-    """Store a valid form once, with its mails queued, and send the visitor to its confirmation.
+) -> Record | Response:
+    """Store a valid form once, with its mails queued; the record, or the form back.
 
     The same one-time key posted twice with the same details (a double click,
-    a resent POST) finds the first record and leads to the same confirmation.
-    Posted again with other details (the visitor went Back and changed them),
-    the form comes back saying what was recorded, ready to be sent as new.
-    A database that cannot take the write gives the form back, filled, with a
-    503: nothing was stored, nothing will be sent.
+    a resent POST) finds the first record. Posted again with other details
+    (the visitor went Back and changed them), the form comes back saying what
+    was recorded, ready to be sent as new. A database that cannot take the
+    write gives the form back, filled, with a 503: nothing was stored, nothing
+    will be sent. The browser is remembered as the record's sender, so that it,
+    and only it, may see the confirmation.
     """
     data = form.record_data()
     try:
@@ -203,11 +204,7 @@ def record_submission(
         )
     except StoreUnavailable as error:
         log.error("%s not recorded: the database is unavailable (%s)", kind, error)
-        form.unavailable = True
-        response = redisplay(form)
-        response.status_code = 503
-        response.headers["Retry-After"] = "120"
-        return response
+        return form_unavailable(form, redisplay)
     reference = saved.record.reference
     if not saved.created and dict(saved.record.data) != data:
         form.already_sent = reference
@@ -215,12 +212,39 @@ def record_submission(
         return redisplay(form)
     if saved.created:
         log.info("%s %s recorded", kind, reference)
-        if (loop := delivery_loop()) is not None:
+        if mails and (loop := delivery_loop()) is not None:
             loop.wake()
-    # Only this browser may see the confirmation of what it sent.
     references = [r for r in session.get(kind, []) if r != reference]
     session[kind] = [*references, reference][-REMEMBERED:]
-    return redirect_after_post(url_for(thanks_endpoint, reference=reference))
+    return saved.record
+
+
+def form_unavailable(
+    form: Any, redisplay: Callable[[Any], Response], message: Any = None
+) -> Response:
+    """The form back, filled, with a 503 and what went wrong (the form's own words by default)."""
+    form.unavailable = True
+    if message is not None:
+        form.unavailable_message = message
+    response = redisplay(form)
+    response.status_code = 503
+    response.headers["Retry-After"] = "120"
+    return response
+
+
+def record_submission(
+    kind: str,
+    prefix: str,
+    form: Any,
+    thanks_endpoint: str,
+    redisplay: Callable[[Any], Response],
+    mails: tuple[str, ...] = (),
+) -> Response:
+    """Store a valid form once, then send the visitor to its confirmation (or give it back)."""
+    outcome = store_submission(kind, prefix, form, redisplay, mails)
+    if isinstance(outcome, Response):
+        return outcome
+    return redirect_after_post(url_for(thanks_endpoint, reference=outcome.reference))
 
 
 def remembered_record(kind: str, reference: str) -> Record:

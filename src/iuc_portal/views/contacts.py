@@ -39,9 +39,9 @@ def contacts_page(form: ContactForm, pristine: bool = False) -> Response:
     text = query()
     return render_page(
         "pages/contacts.html",
-        title=_("Contacts"),
+        title=_("Contact us"),
         description=_(
-            "How to reach the institute's teams by phone or through the contact form, "
+            "How to reach the institute’s departments by phone or through the contact form, "
             "and where its hospitals are."
         ),
         fragments=FRAGMENTS,
@@ -109,7 +109,7 @@ def recipient(record: Record) -> str | None:
     return own or current_app.config.get("MAIL_TO")
 
 
-def compose_message(record: Record) -> EmailMessage | None:
+def compose_message(record: Record, mail: str = MESSAGE) -> EmailMessage | None:
     """The message for the team, in the visitor's language; the visitor is the Reply-To."""
     to = recipient(record)
     if to is None:

@@ -46,10 +46,7 @@ def index() -> Response:
     return render_page(
         "pages/departments.html",
         title=_("Departments"),
-        description=_(
-            "The institute's medical departments: what each one does, "
-            "its hospital and how to reach it."
-        ),
+        description=_("The institute’s departments: what each one does and how to reach it."),
         fragments=FRAGMENTS,
         query=text,
         departments=search(search_index(), text),

@@ -51,7 +51,7 @@ def privacy() -> str:
         title=_("Personal data and cookies"),
         session_cookie=current_app.config["SESSION_COOKIE_NAME"],
         description=_(
-            "What this site records about you, why, for how long, and how to use your rights."
+            "What this site records about you, why, for how long, and how to exercise your rights."
         ),
     )
 
