@@ -21,7 +21,7 @@ help: ## List the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 16
 
 install: $(APP_STAMP) $(MO_FILES) $(MANIFEST) ## Create .venv, install the site, compile catalogs, build assets
-	@true
+	@ldconfig -p | grep -q libpangoft2 || echo "note: tax receipts need Pango to be printed: apt-get install $(RECEIPT_LIBRARIES)"
 
 $(APP_STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -44,15 +44,18 @@ $(TEST_STAMP): $(APP_STAMP) pyproject.toml
 	touch $@
 
 # What the tests start for real: Chromium for the browser tests, Java for the
-# HTML checker, PostgreSQL and Redis for the store and several-node tests.
+# HTML checker, PostgreSQL and Redis for the store and several-node tests, and
+# what the tax receipts are printed with (Pango, HarfBuzz, the DejaVu fonts).
 # Where apt cannot install them, those tests fail and say how; the others run.
+RECEIPT_LIBRARIES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
 APT_PACKAGES := $(if $(wildcard $(CHROMIUM)),,chromium) \
 	$(if $(shell command -v java),,default-jre-headless) \
 	$(if $(wildcard /usr/lib/postgresql/*/bin/postgres),,postgresql) \
-	$(if $(shell command -v redis-server),,redis-server)
+	$(if $(shell command -v redis-server),,redis-server) \
+	$(if $(shell fc-list 2>/dev/null | grep -q DejaVuSans.ttf && ldconfig -p | grep -q libpangoft2 && echo ok),,$(RECEIPT_LIBRARIES))
 test-deps: node_modules/.package-lock.json
 	@if [ -n "$(strip $(APT_PACKAGES))" ]; then \
-		echo "Installing $(strip $(APT_PACKAGES)) for the browser tests (apt-get)"; \
+		echo "Installing $(strip $(APT_PACKAGES)) for the tests (apt-get)"; \
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(APT_PACKAGES)) \
 			|| echo "Could not install $(APT_PACKAGES); the tests that need them will fail until they are."; \
 	fi
