@@ -14,7 +14,7 @@ APP_STAMP := $(VENV)/.app-installed
 TEST_STAMP := $(VENV)/.test-installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test lint format bench test-deps \
+.PHONY: help install run run-proxy test lint format bench test-deps \
 	i18n-extract i18n-update i18n-compile i18n-init i18n-check i18n-status
 
 help: ## List the targets
@@ -39,6 +39,10 @@ $(MO_FILES) &: $(PO_FILES) $(APP_STAMP)
 run: install ## Serve the site with gunicorn on http://127.0.0.1:$(PORT)
 	$(BIN)/gunicorn -c gunicorn.conf.py --bind 127.0.0.1:$(PORT) 'iuc_portal:create_app()'
 
+run-proxy: install ## Production tried locally: nginx on https://localhost:$(PORT) in front of gunicorn
+	@command -v nginx >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx)
+	$(BIN)/python deploy/nginx.py run --port $(PORT)
+
 $(TEST_STAMP): $(APP_STAMP) pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[build,test]'
 	touch $@
@@ -52,6 +56,7 @@ APT_PACKAGES := $(if $(wildcard $(CHROMIUM)),,chromium) \
 	$(if $(shell command -v java),,default-jre-headless) \
 	$(if $(wildcard /usr/lib/postgresql/*/bin/postgres),,postgresql) \
 	$(if $(shell command -v redis-server),,redis-server) \
+	$(if $(shell command -v nginx),,nginx) \
 	$(if $(shell fc-list 2>/dev/null | grep -q DejaVuSans.ttf && ldconfig -p | grep -q libpangoft2 && echo ok),,$(RECEIPT_LIBRARIES))
 test-deps: node_modules/.package-lock.json
 	@if [ -n "$(strip $(APT_PACKAGES))" ]; then \

@@ -16,6 +16,7 @@ from . import (
     cli,
     errors,
     i18n,
+    logs,
     outbox,
     payments,
     receipts,
@@ -46,10 +47,11 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     )
     app.config.update(config or {})
     try:
-        settings.check(app.config)
+        settings.check({**app.config, "DEBUG": app.debug})
     except settings.ConfigError as error:
         print(f"iuc_portal: {error}", file=sys.stderr)  # one line, not a traceback
         raise SystemExit(settings.APP_LOAD_ERROR) from None
+    app.config.update(settings.site_address(app.config))
     data_dir = settings.prepare_data_dir(app.config["DATA_DIR"])
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = settings.ensure_secret_key(data_dir)
@@ -60,6 +62,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     pages_rendered = caching.init_app(app)
     # A payment page is where the donation form leads: the CSP must let it.
     security.init_app(app, form_origins=payments.form_action_origins(app.config))
+    logs.init_app(app)
+    if not app.config["SITE_URL"] and not app.testing:
+        app.logger.warning("IUC_SITE_URL is not set: links use the host each request names")
 
     publisher_file = app.config["PUBLISHER_FILE"]
     content = load_content(

@@ -124,6 +124,9 @@ def set_cache_headers(response: Response) -> Response:
         and request.method in {"GET", "HEAD"}
         and not session_used()
         and not g.get("locale_negotiated")
+        # A fragment for htmx is no page: a cache that ignored Vary, or a
+        # history-restore request, must never hand it out as one.
+        and request.headers.get("HX-Request") != "true"
     )
     if not shareable:
         response.headers["Cache-Control"] = "private, no-store"

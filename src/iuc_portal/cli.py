@@ -8,11 +8,14 @@ only to the output the operator asked for, never to the log.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import json
 import logging
+import re
 import signal
+import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import IO, Any
@@ -21,6 +24,7 @@ import click
 from flask import current_app, url_for
 from flask.cli import AppGroup
 
+from .config import private_file
 from .content.publisher import PAGES, missing_facts
 from .i18n import locales
 from .outbox import POLL_SECONDS, DeliveryLoop, outbox, smtp_settings
@@ -28,15 +32,23 @@ from .payments import provider
 from .store import Record, Retained, Store, iso, migrate
 from .store.jsonl_import import import_jsonl
 
-# A spreadsheet runs a cell that starts with one of these as a formula.
+# A spreadsheet runs a cell that starts with one of these as a formula; and a
+# spreadsheet that splits lines on a separator of its own (French Excel uses
+# ";") starts a new cell after each one, quotes or not.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+AFTER_A_SEPARATOR = re.compile(r"([,;\t\r\n])(\s*)([=+\-@])")
 
 
 def neutralise(value: Any) -> str:
-    """A CSV cell that a spreadsheet shows as text, never runs as a formula."""
+    """A CSV cell that a spreadsheet shows as text, never runs as a formula.
+
+    A quote goes before every character that could start a formula, at the
+    start of the cell and after any separator within it.
+    """
     text = "" if value is None else str(value)
     if isinstance(value, bool):
         text = "yes" if value else "no"
+    text = AFTER_A_SEPARATOR.sub(r"\1\2'\3", text)
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
@@ -60,7 +72,7 @@ def write_csv(
     columns: Sequence[str],
     output: IO[str],
 ) -> None:
-    writer = csv.writer(output)
+    writer = csv.writer(output, quoting=csv.QUOTE_ALL)
     writer.writerow(["id", "reference", "created", "locale", *fields, *columns])
     for record in records:
         row = [record.id, record.reference, iso(record.created), record.locale]
@@ -94,9 +106,16 @@ def submissions_group(
 
     @group.command("export")
     @click.option("--format", "fmt", type=click.Choice(["csv", "jsonl"]), default="csv")
-    @click.option("--output", type=click.File("w", encoding="utf-8"), default="-")
-    def export(fmt: str, output: IO[str]) -> None:
-        """Write every stored submission to OUTPUT (standard output by default)."""
+    @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=None)
+    def export(fmt: str, output: Path | None) -> None:
+        """Write every stored submission to OUTPUT (standard output by default).
+
+        A file is created readable by its owner only: it holds personal data.
+        """
+        with private_file(output) if output else contextlib.nullcontext(sys.stdout) as out:
+            _export(fmt, out)
+
+    def _export(fmt: str, output: IO[str]) -> None:
         records = _store().records(kind)
         extra: dict[str, dict[str, Any]] = {record.id: {} for record in records}
         for _, fill in extras:

@@ -11,7 +11,8 @@ import os
 import secrets
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
+from urllib.parse import urlsplit
 
 from .paths import default_data_dir
 
@@ -26,8 +27,39 @@ class ConfigError(ValueError):
     """A setting the site cannot start without; the message names the variable."""
 
 
+def site_address(config: Mapping[str, Any]) -> dict[str, Any]:
+    """Flask settings that make IUC_SITE_URL the one address of the site.
+
+    Links are built with its host and scheme (SERVER_NAME, also outside a
+    request, in mails); a request naming another host gets a 400.
+    """
+    url = config.get("SITE_URL")
+    if not url:
+        return {}
+    parts = urlsplit(url)
+    trusted = [parts.hostname, *(config.get("TRUSTED_HOSTS") or [])]
+    return {
+        "SERVER_NAME": parts.netloc,
+        "PREFERRED_URL_SCHEME": parts.scheme,
+        "TRUSTED_HOSTS": list(dict.fromkeys(trusted)),
+    }
+
+
 def check(config: Mapping[str, Any]) -> None:
     """Refuse a configuration the site cannot run with, naming the variable to set."""
+    if config.get("SITE_URL"):
+        parts = urlsplit(config["SITE_URL"])
+        if parts.scheme not in {"http", "https"} or not parts.hostname or parts.path:
+            raise ConfigError(
+                "IUC_SITE_URL must be the site's address, like https://iuc.example.org"
+            )
+    if config.get("ENV") == "production":
+        if not config.get("SITE_URL"):
+            raise ConfigError("IUC_SITE_URL must be set when IUC_ENV=production")
+        if not config.get("SECRET_KEY"):
+            raise ConfigError("IUC_SECRET_KEY must be set when IUC_ENV=production")
+        if config.get("DEBUG"):
+            raise ConfigError("debug must be off when IUC_ENV=production (unset FLASK_DEBUG)")
     provider = config["PAYMENT_PROVIDER"]
     if provider not in PAYMENT_PROVIDERS:
         raise ConfigError(
@@ -68,6 +100,11 @@ def from_environ(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
     return {
         "SECRET_KEY": env.get("IUC_SECRET_KEY") or None,
         "DATA_DIR": data_dir,
+        # The site's public address; links, mails and the accessibility statement
+        # use it, never the host a request names. Unset: the request's host.
+        "SITE_URL": (env.get("IUC_SITE_URL") or "").rstrip("/") or None,
+        # production: refuse to start without the settings a public site needs.
+        "ENV": env.get("IUC_ENV") or "development",
         # Unset: SQLite in the data directory (store/database.py).
         "DATABASE_URL": env.get("IUC_DATABASE_URL") or None,
         "SMTP_URL": env.get("IUC_SMTP_URL") or None,
@@ -117,12 +154,21 @@ def from_environ(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
 
 
 def prepare_data_dir(path: str) -> Path:
-    """The data directory, created if missing, so the health check can tell it is writable."""
+    """The data directory, created if missing (the health check then tells it is writable),
+    and readable by the site's own user only: it holds personal data."""
     data_dir = Path(path)
     # A directory that cannot be made is reported by /healthz; the pages still serve.
     with contextlib.suppress(OSError):
-        data_dir.mkdir(parents=True, exist_ok=True)
+        data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        data_dir.chmod(0o700)
     return data_dir
+
+
+def private_file(path: Path | str, mode: str = "w", encoding: str | None = "utf-8") -> IO[Any]:
+    """A file for personal data (an export, a receipt), readable by its owner only."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(descriptor, 0o600)  # an existing file keeps its mode otherwise
+    return os.fdopen(descriptor, mode, encoding=encoding if "b" not in mode else None)
 
 
 def ensure_secret_key(data_dir: Path) -> str:

@@ -19,6 +19,10 @@ MESSAGES = {
         _l("The page you asked for does not exist, or has moved. Check the address."),
     ),
     405: (_l("Action not allowed"), _l("This page cannot be used in that way.")),
+    415: (
+        _l("Request not understood"),
+        _l("This address only accepts the site’s own forms. Go back and use the form."),
+    ),
     413: (
         _l("Too much data"),
         _l("What you sent is larger than this site accepts. Shorten it and try again."),

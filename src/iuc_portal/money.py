@@ -25,6 +25,12 @@ class AmountProblem(StrEnum):
     NEGATIVE = "negative"
     ZERO = "zero"
     TOO_MANY_DECIMALS = "too_many_decimals"
+    TOO_LARGE = "too_large"
+
+
+# Digits before the decimal point worth reading: anything longer is no gift,
+# and Decimal arithmetic on it would overflow its 28-digit precision.
+MAX_WHOLE_DIGITS = 12
 
 
 class AmountError(ValueError):
@@ -65,7 +71,9 @@ def parse_amount(text: str | None, locale: str) -> Decimal:
         raise AmountError(AmountProblem.NEGATIVE)
     if match["sign"]:
         raise AmountError(AmountProblem.NOT_A_NUMBER)
-    whole = re.sub(r"\D", "", match["whole"])
+    whole = re.sub(r"\D", "", match["whole"]).lstrip("0") or "0"
+    if len(whole) > MAX_WHOLE_DIGITS:
+        raise AmountError(AmountProblem.TOO_LARGE)
     fraction = match["fraction"] or match.groupdict().get("dot_fraction") or ""
     if len(fraction) > 2:
         raise AmountError(AmountProblem.TOO_MANY_DECIMALS)

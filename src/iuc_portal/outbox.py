@@ -64,6 +64,8 @@ def _permanent(error: Exception) -> bool:
     that cannot be reached, says the set-up is wrong, not the mail: retried."""
     if isinstance(error, smtplib.SMTPRecipientsRefused):
         return all(code >= 500 for code, _ in error.recipients.values())
+    if isinstance(error, smtplib.SMTPNotSupportedError):
+        return True  # the relay lacks what this mail needs (SMTPUTF8): it never will
     return isinstance(error, smtplib.SMTPDataError) and error.smtp_code >= 500
 
 

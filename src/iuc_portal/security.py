@@ -84,6 +84,39 @@ def start_request() -> None:
         abort(413)
 
 
+# What a form posts: anything else (JSON, say) on a form's address is refused.
+FORM_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data"}
+# Sec-Fetch-Site values of a request made by this site's own pages (or typed in).
+OWN_FETCH_SITES = {"same-origin", "none"}
+
+
+def server_to_server(view: Any) -> Any:
+    """Mark a view that takes posts from another server (a webhook), not from a form."""
+    view.server_to_server = True
+    return view
+
+
+def refuse_foreign_posts() -> None:
+    """A POST must come from one of this site's forms: sent as a form, from its pages.
+
+    Checked before any form is read, so that another site's page can neither
+    post in the visitor's name nor have the site give back a form filled with
+    its own words (as under the "form had expired" notice).
+    """
+    if request.method != "POST" or request.routing_exception is not None:
+        return  # not a post, or to no form (a 404 or 405 says so)
+    view = current_app.view_functions.get(request.endpoint or "")
+    if getattr(view, "server_to_server", False):
+        return
+    origin = request.headers.get("Origin")
+    if origin is not None and origin != request.host_url.rstrip("/"):
+        abort(400)
+    if request.headers.get("Sec-Fetch-Site", "same-origin") not in OWN_FETCH_SITES:
+        abort(400)
+    if request.mimetype not in FORM_TYPES:
+        abort(415)
+
+
 class SessionInterface(SecureCookieSessionInterface):
     """The session cookie is Secure whenever the page came over HTTPS."""
 
@@ -130,4 +163,5 @@ def init_app(app: Flask, form_origins: tuple[str, ...] = ()) -> None:
     app.extensions["iuc_csp"] = content_security_policy(form_origins)
     app.session_interface = SessionInterface()
     app.before_request(start_request)
+    app.before_request(refuse_foreign_posts)
     app.after_request(set_security_headers)

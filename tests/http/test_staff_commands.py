@@ -57,7 +57,8 @@ def test_export_to_a_file(app: Flask, client: FlaskClient, tmp_path: Path) -> No
     target = tmp_path / "gifts.csv"
     result = app.test_cli_runner().invoke(args=["donations", "export", "--output", str(target)])
     assert result.exit_code == 0
-    assert target.read_text(encoding="utf-8").startswith("id,reference,created,locale")
+    assert target.read_text(encoding="utf-8").startswith('"id","reference","created","locale"')
+    assert target.stat().st_mode & 0o777 == 0o600  # personal data: its owner only
 
 
 def test_purge_before_a_date(app: Flask, client: FlaskClient) -> None:
@@ -78,7 +79,7 @@ def test_purge_before_a_date(app: Flask, client: FlaskClient) -> None:
 
 def test_neutralise() -> None:
     assert neutralise("=1+1") == "'=1+1"
-    assert neutralise("\t=1") == "'\t=1"
+    assert neutralise("\t=1") == "'\t'=1"
     assert neutralise("25.50") == "25.50"
     assert neutralise(None) == ""
     assert neutralise(True) == "yes"

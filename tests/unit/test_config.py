@@ -105,3 +105,28 @@ def test_an_unknown_payment_provider_is_refused(
     with pytest.raises(SystemExit):
         create_app({"DATA_DIR": str(tmp_path), "PAYMENT_PROVIDER": "paypal"})
     assert "IUC_PAYMENT_PROVIDER must be one of offline, stripe" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("given", "named"),
+    [
+        ({"SECRET_KEY": "k" * 40}, "IUC_SITE_URL must be set when IUC_ENV=production"),
+        ({"SITE_URL": "https://iuc.example.org"}, "IUC_SECRET_KEY must be set"),
+        ({"SITE_URL": "https://iuc.example.org", "SECRET_KEY": ""}, "IUC_SECRET_KEY must be set"),
+        ({"SITE_URL": "https://iuc.example.org", "SECRET_KEY": "k" * 40, "DEBUG": True},
+         "debug must be off"),
+    ],
+)  # fmt: skip
+def test_production_refuses_to_start_without_what_a_public_site_needs(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], given: dict, named: str
+) -> None:
+    with pytest.raises(SystemExit):
+        create_app({"DATA_DIR": str(tmp_path), "ENV": "production", **given})
+    [line] = capsys.readouterr().err.splitlines()
+    assert named in line
+
+
+def test_a_site_url_must_be_an_address(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    with pytest.raises(SystemExit):
+        create_app({"DATA_DIR": str(tmp_path), "SITE_URL": "iuc.example.org/fr"})
+    assert "IUC_SITE_URL must be the site's address" in capsys.readouterr().err

@@ -205,6 +205,8 @@ def test_without_smtp_nothing_is_claimed(store: Store) -> None:
         (smtplib.SMTPRecipientsRefused({"a@x.fr": (550, b"no such user")}), True),
         (smtplib.SMTPRecipientsRefused({"a@x.fr": (550, b"no"), "b@x.fr": (451, b"later")}), False),
         (smtplib.SMTPDataError(554, b"message refused"), True),
+        # The relay cannot carry this mail (an address needing SMTPUTF8): it never will.
+        (smtplib.SMTPNotSupportedError("SMTPUTF8 not supported by server"), True),
         (smtplib.SMTPDataError(451, b"try again later"), False),
         # The set-up is wrong, not the mail: once it is mended, the mail goes.
         (smtplib.SMTPSenderRefused(553, b"sender not allowed", "site@x.fr"), False),

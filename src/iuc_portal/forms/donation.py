@@ -211,6 +211,8 @@ class DonationForm(SiteForm):
             try:
                 gift = parse_amount(field.data, locale)
             except AmountError as error:
+                if error.problem is AmountProblem.TOO_LARGE:
+                    raise ValidationError(self._too_much(locale)) from None
                 example = format_decimal(Decimal("25.50"), format="0.00", locale=locale)
                 message = AMOUNT_MESSAGES[error.problem] % {"example": example}
                 raise ValidationError(message) from None
@@ -222,14 +224,14 @@ class DonationForm(SiteForm):
             low = format_money(self.settings.min_amount, locale)
             raise ValidationError(_l("Enter an amount of at least %(min)s", min=low))
         if gift > self.settings.max_amount:
-            high = format_money(self.settings.max_amount, locale)
-            raise ValidationError(
-                _l(
-                    "Enter an amount of %(max)s or less; for a larger gift, please contact us",
-                    max=high,
-                )
-            )
+            raise ValidationError(self._too_much(locale))
         self.gift = gift
+
+    def _too_much(self, locale: str) -> Any:
+        high = format_money(self.settings.max_amount, locale)
+        return _l(
+            "Enter an amount of %(max)s or less; for a larger gift, please contact us", max=high
+        )
 
     def estimate(self) -> Estimate | None:
         """The net cost of what is in the form now, when it can be worked out."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Callable
 from functools import cache
@@ -13,7 +14,15 @@ from email_validator import EmailNotValidError, validate_email
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
-from wtforms import EmailField, Field, Form, SelectField, StringField, ValidationError
+from wtforms import (
+    EmailField,
+    Field,
+    Form,
+    SelectField,
+    StringField,
+    TextAreaField,
+    ValidationError,
+)
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import Select, html_params
 
@@ -116,11 +125,12 @@ def email_address(form: Form, field: Field) -> None:
     Addresses that need SMTPUTF8 are refused: not every mail server relays them.
     """
     try:
-        field.data = validate_email(
-            field.data or "", check_deliverability=False, allow_smtputf8=False
-        ).normalized
+        checked = validate_email(field.data or "", check_deliverability=False, allow_smtputf8=False)
     except EmailNotValidError:
         raise ValidationError(_l("Enter an email address like name@example.fr")) from None
+    # An internationalised domain is kept in its ASCII form (punycode), which
+    # every mail server can relay.
+    field.data = checked.ascii_email or checked.normalized
 
 
 def strip(value: str | None) -> str | None:
@@ -137,6 +147,26 @@ class MaxLength(Length):
     def __call__(self, form: Form, field: Field) -> None:
         if len(field.data or "") > self.max:
             raise ValidationError(self.message % {"max": format_number(self.max)})
+
+
+# What no one types into a form: control characters (C0 and DEL), and the
+# invisible marks that reverse the direction of text around them. A name or
+# an address holding one could forge a line in a mail or a spreadsheet.
+_BIDI_CONTROLS = "\u202a-\u202e\u2066-\u2069"
+_NOT_IN_A_LINE = re.compile(f"[\\x00-\\x1f\\x7f{_BIDI_CONTROLS}]")
+_NOT_IN_A_TEXT = re.compile(f"[\\x00-\\x09\\x0b-\\x1f\\x7f{_BIDI_CONTROLS}]")  # newlines kept
+
+
+def no_hidden_characters(form: Form, field: Field) -> None:
+    """One line of ordinary text; a text area may also hold line breaks."""
+    multiline = isinstance(field, TextAreaField)
+    pattern = _NOT_IN_A_TEXT if multiline else _NOT_IN_A_LINE
+    if isinstance(field.data, str) and pattern.search(field.data):
+        raise ValidationError(
+            _l("Remove the invisible characters from your message")
+            if multiline
+            else _l("Remove the line breaks and invisible characters from this field")
+        )
 
 
 def text_field(
@@ -167,6 +197,7 @@ def text_field(
         validators = [DataRequired(required)]
     if max_length:
         validators.append(MaxLength(max_length, _l("Enter no more than %(max)s characters")))
+    validators.append(no_hidden_characters)
     validators.extend(checks)
     render_kw = {"autocomplete": autocomplete, **attributes} if autocomplete else attributes
     return kind(

@@ -11,6 +11,7 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
+from iuc_portal.config import private_file
 from iuc_portal.payments import ledger
 from iuc_portal.store import Store
 from iuc_portal.store.schema import receipts as receipts_table
@@ -86,7 +87,8 @@ def show(number: str, output: Path) -> None:
     receipt = find(_store(), number)
     if receipt is None:
         raise click.ClickException(f"no receipt numbered {number}")
-    output.write_bytes(render(Document.from_json(receipt.document)))
+    with private_file(output, "wb") as out:
+        out.write(render(Document.from_json(receipt.document)))
     state = f", cancelled on {receipt.cancelled.date().isoformat()}" if receipt.cancelled else ""
     click.echo(f"{number}{state} -> {output}")
 

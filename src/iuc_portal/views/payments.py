@@ -14,6 +14,7 @@ from flask import Blueprint, Response, current_app, request
 from iuc_portal import receipts
 from iuc_portal.extensions import limiter
 from iuc_portal.payments import InvalidWebhook, PaymentUnavailable, ledger, provider
+from iuc_portal.security import server_to_server
 from iuc_portal.store import StoreUnavailable
 
 from .donate import ACKNOWLEDGEMENT
@@ -33,6 +34,7 @@ def _plain(text: str, status: int) -> Response:
 
 @bp.post("/payments/stripe/webhook")
 @limiter.limit(lambda: current_app.config["WEBHOOK_RATE_LIMIT"])
+@server_to_server
 def stripe_webhook() -> Response:
     stripe = provider()
     request.max_content_length = MAX_EVENT_BYTES
