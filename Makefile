@@ -14,7 +14,7 @@ APP_STAMP := $(VENV)/.app-installed
 TEST_STAMP := $(VENV)/.test-installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install run run-proxy test lint format bench test-deps \
+.PHONY: help install run preview run-proxy test lint format bench test-deps \
 	i18n-extract i18n-update i18n-compile i18n-init i18n-check i18n-status
 
 help: ## List the targets
@@ -38,6 +38,9 @@ $(MO_FILES) &: $(PO_FILES) $(APP_STAMP)
 
 run: install ## Serve the site with gunicorn on http://127.0.0.1:$(PORT)
 	$(BIN)/gunicorn -c gunicorn.conf.py --bind 127.0.0.1:$(PORT) 'iuc_portal:create_app()'
+
+preview: install ## A translator's preview on http://127.0.0.1:$(PORT): every language, saved catalogs shown on reload
+	IUC_PREVIEW=1 WEB_CONCURRENCY=1 $(BIN)/gunicorn -c gunicorn.conf.py --bind 127.0.0.1:$(PORT) 'iuc_portal:create_app()'
 
 run-proxy: install ## Production tried locally: nginx on https://localhost:$(PORT) in front of gunicorn
 	@command -v nginx >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx)

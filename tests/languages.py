@@ -8,6 +8,9 @@ from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 
+# A word of each language put before the English, standing for a translation.
+MARK = {"ar": "ترجمة", "de": "Übersetzung", "es": "traducción", "it": "traduzione"}
+
 
 def add_language(
     root: Path,
@@ -16,8 +19,9 @@ def add_language(
     compile_it: bool = True,
     leave_out: tuple[str, ...] = (),
 ) -> None:
-    """A catalog for ``locale`` with ``share`` of the entries "translated" (kept in English),
-    except those of ``leave_out``."""
+    """A catalog for ``locale`` with ``share`` of the entries "translated", except those of
+    ``leave_out``: each English text behind a word of the language (Arabic script for
+    Arabic), placeholders and tags unchanged, so that no entry reads as the English."""
     with (root / "messages.pot").open("rb") as handle:
         template = read_po(handle)
     catalog = Catalog(locale=locale)
@@ -26,7 +30,9 @@ def add_language(
     for index, message in enumerate(entries):
         if index < done and message.id not in leave_out:
             strings = (
-                tuple([message.id[1]] * catalog.num_plurals) if message.pluralizable else message.id
+                tuple([f"{MARK.get(locale, locale)} {message.id[1]}"] * catalog.num_plurals)
+                if message.pluralizable
+                else f"{MARK.get(locale, locale)} {message.id}"
             )
         else:
             strings = tuple([""] * catalog.num_plurals) if message.pluralizable else ""

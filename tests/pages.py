@@ -42,8 +42,17 @@ def every_page(app: Flask) -> list[PageRef]:
     return refs
 
 
+# Inline elements run on with the text around them, as a reader sees it.
+INLINE = ["a", "abbr", "b", "bdi", "code", "em", "i", "small", "span", "strong", "time"]
+
+
 def text_of(node) -> str:
-    return " ".join(node.get_text(" ").split())
+    """The text as read: one space between blocks, inline elements run on."""
+    copy = BeautifulSoup(str(node), "html.parser")
+    for tag in copy.find_all(INLINE):
+        tag.unwrap()
+    copy.smooth()
+    return " ".join(copy.get_text(" ").split())
 
 
 def collection_app() -> Flask:

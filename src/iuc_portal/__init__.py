@@ -19,6 +19,7 @@ from . import (
     logs,
     outbox,
     payments,
+    preview,
     receipts,
     routing,
     security,
@@ -52,6 +53,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         print(f"iuc_portal: {error}", file=sys.stderr)  # one line, not a traceback
         raise SystemExit(settings.APP_LOAD_ERROR) from None
     app.config.update(settings.site_address(app.config))
+    if app.config["PREVIEW"]:
+        # A translator's preview: every language present, nothing kept from one look to the next.
+        app.config.update(LOCALE_THRESHOLD=0, PAGE_CACHE=False)
     data_dir = settings.prepare_data_dir(app.config["DATA_DIR"])
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = settings.ensure_secret_key(data_dir)
@@ -74,7 +78,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     payments.init_app(app)
     store.init_app(app)
     outbox.init_app(app)
+    if app.config["PREVIEW"]:
+        preview.compile_all(app)
     i18n.init_app(app)
+    preview.init_app(app)
     routing.init_app(app, content)
     limiter.init_app(app)
 

@@ -67,6 +67,10 @@ class PageStore:
     def _shelf(self, key: Key) -> tuple[OrderedDict[Key, Page], int]:
         return (self.queries, MAX_QUERIES) if key[3] else (self.pages, MAX_PAGES)
 
+    def clear(self) -> None:
+        self.pages.clear()
+        self.queries.clear()
+
     def get(self, key: Key) -> Page | None:
         shelf, _ = self._shelf(key)
         page = shelf.get(key)
@@ -119,6 +123,9 @@ def session_used() -> bool:
 def set_cache_headers(response: Response) -> Response:
     if "Cache-Control" in response.headers:
         return response  # the view knew better (health check, favicon)
+    if current_app.config["PREVIEW"]:
+        response.headers["Cache-Control"] = "no-store"  # a translator reloads to see their work
+        return response
     shareable = (
         response.status_code == 200
         and request.method in {"GET", "HEAD"}

@@ -135,6 +135,9 @@ def from_environ(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
         # once it reaches LOCALE_THRESHOLD percent (see i18n.discover_locales).
         "SHIPPED_LOCALES": _list(env.get("IUC_SHIPPED_LOCALES"), ("fr", "en")),
         "LOCALE_THRESHOLD": _int(env, "IUC_LOCALE_THRESHOLD", 100),
+        # A translator's preview (make preview): every language, no cache, catalogs
+        # reloaded as they are saved (preview.py).
+        "PREVIEW": _flag(env.get("IUC_PREVIEW"), False),
         "DEFAULT_LOCALE": env.get("IUC_DEFAULT_LOCALE") or "fr",
         "PAGE_MAX_AGE": _int(env, "IUC_PAGE_MAX_AGE", 300),
         # Content pages rendered once per process; 0 renders every time (benchmarks).

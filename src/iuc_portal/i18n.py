@@ -10,10 +10,11 @@ kept out of search engines.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import phonenumbers
 from babel import Locale, UnknownLocaleError, negotiate_locale
@@ -26,14 +27,18 @@ from flask_babel import (
     Babel,
     format_decimal,
     format_percent,
+    get_domain,
     get_locale,
     get_translations,
 )
+from jinja2 import pass_eval_context
+from jinja2.nodes import EvalContext
 from markupsafe import Markup
 from werkzeug.datastructures import LanguageAccept
 
 from .content.publisher import Duration, in_language
 from .money import format_money
+from .preview import SiteDomain
 
 SOURCE_LOCALE = "en"
 LANG_COOKIE = "lang"
@@ -221,19 +226,53 @@ def content_text(text: str, plain: bool = False) -> str:
     """
     lang = None if plain else content_lang(text)
     if lang is None:
-        return get_translations().gettext(text)
-    return Markup('<span lang="{}">{}</span>').format(lang, text)
+        return raw_translations().gettext(text)
+    return Markup('<span lang="{}" dir="{}">{}</span>').format(lang, direction_of(lang), text)
+
+
+def direction_of(code: str) -> str:
+    """ "rtl" or "ltr", as the language's script is written."""
+    return "rtl" if Locale.parse(code).character_order == "right-to-left" else "ltr"
+
+
+def isolated(value: Any, direction: str | None = None) -> Any:
+    """A value set in a translated sentence, kept whole whatever the sentence's direction.
+
+    In HTML, a ``<bdi>``: an amount, a reference or an address in an Arabic
+    sentence keeps its own order ("+33 1 42 16 78 84", not "84 78 16 42 1 33+").
+    """
+    if direction:
+        return Markup('<bdi dir="{}">{}</bdi>').format(direction, value)
+    return Markup("<bdi>{}</bdi>").format(value)
+
+
+def html_isolated(format_value: Callable[..., str], direction: str | None = None) -> Callable:
+    """A formatting filter whose result, in an HTML template, is isolated (``isolated``);
+    in a plain-text template (a mail's text part), it stays plain."""
+
+    @pass_eval_context
+    def filter_(eval_ctx: EvalContext, value: Any, *args: Any, **kwargs: Any) -> Any:
+        text = format_value(value, *args, **kwargs)
+        return isolated(text, direction) if eval_ctx.autoescape else text
+
+    return filter_
 
 
 def content_lang(text: str) -> str | None:
     """The language of a content string when it differs from the page's (an
     English fallback in a preview locale), for a ``lang`` attribute; else None."""
-    if get_translations().gettext(text) is text and _in_preview():
+    if raw_translations().gettext(text) is text and in_preview():
         return SOURCE_LOCALE
     return None
 
 
-def _in_preview() -> bool:
+def raw_translations() -> Any:
+    """The catalog's lookups as they are (content is marked by ``content_text`` itself)."""
+    domain = get_domain()
+    return domain.raw_translations() if isinstance(domain, SiteDomain) else get_translations()
+
+
+def in_preview() -> bool:
     code = str(get_locale())
     return code in locales() and locales().get(code).preview
 
@@ -277,17 +316,21 @@ def init_app(app: Flask) -> Locales:
     app.config["BABEL_DEFAULT_LOCALE"] = offered.default
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(translations_dir)
     babel.init_app(app, locale_selector=current_locale)
+    # Flask-Babel's domain, able to mark what a preview language has not translated yet.
+    babel.domain_instance = SiteDomain()
     app.add_template_filter(content_text, "t")
-    app.add_template_filter(format_phone, "phone")
+    # Numbers, amounts and phone numbers keep their order in a sentence of any direction.
+    app.add_template_filter(html_isolated(format_phone, "ltr"), "phone")
     app.add_template_filter(phone_href, "tel")
-    app.add_template_filter(format_number, "number")
+    app.add_template_filter(html_isolated(format_number), "number")
     app.add_template_filter(format_long_date, "long_date")
-    app.add_template_filter(format_percent, "percent")
-    app.add_template_filter(format_share, "share")
-    app.add_template_filter(format_amount, "money")
+    app.add_template_filter(html_isolated(format_percent), "percent")
+    app.add_template_filter(html_isolated(format_share), "share")
+    app.add_template_filter(html_isolated(format_amount), "money")
+    app.add_template_filter(isolated, "bdi")
     app.add_template_filter(publisher_text, "own")
     app.add_template_filter(format_duration, "duration")
-    app.add_template_filter(format_siren, "siren")
+    app.add_template_filter(html_isolated(format_siren, "ltr"), "siren")
     app.add_template_global(current_locale_info, "locale_info")
     app.add_template_global(locales, "locales")
     return offered

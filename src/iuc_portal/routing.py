@@ -140,19 +140,24 @@ def all_pages() -> list[tuple[str, dict[str, Any]]]:
 
 
 def counterparts(
-    endpoint: str, args: Mapping[str, Any], external: bool = False
+    endpoint: str, args: Mapping[str, Any], external: bool = False, indexed: bool = False
 ) -> list[tuple[LocaleInfo, str]]:
+    """The page in each offered locale; ``indexed``: only those search engines should
+    know of (a preview language is offered to visitors, kept from engines)."""
     return [
         (info, url_for(endpoint, **args, locale=info.code, _external=external))
         for info in locales()
+        if not (indexed and info.preview)
     ]
 
 
-def request_counterparts(external: bool = False) -> list[tuple[LocaleInfo, str]]:
+def request_counterparts(
+    external: bool = False, indexed: bool = False
+) -> list[tuple[LocaleInfo, str]]:
     """This page in every offered locale; on a page outside the tree, each home page."""
     if is_localized(request.endpoint):
-        return counterparts(request.endpoint, request.view_args or {}, external)
-    return counterparts("pages.home", {}, external)
+        return counterparts(request.endpoint, request.view_args or {}, external, indexed)
+    return counterparts("pages.home", {}, external, indexed)
 
 
 def x_default_url(endpoint: str, args: Mapping[str, Any]) -> str:

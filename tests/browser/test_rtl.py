@@ -61,3 +61,55 @@ def test_the_layout_mirrors(arabic_site: Page) -> None:
     assert_accessible(page)
     page.set_viewport_size({"width": 320, "height": 640})
     assert_no_horizontal_scroll(page)
+
+
+# The x position, on screen, of each group of a number's text, in reading order.
+GROUP_POSITIONS = """(element) => {
+  const text = element.textContent;
+  const node = [...element.childNodes].find((n) => n.nodeType === Node.TEXT_NODE) ||
+               element.firstChild.firstChild || element.firstChild;
+  const positions = [];
+  let start = 0;
+  for (const group of text.split(" ")) {
+    const at = node.textContent.indexOf(group, start);
+    const range = document.createRange();
+    range.setStart(node, at);
+    range.setEnd(node, at + group.length);
+    positions.push(range.getBoundingClientRect().x);
+    start = at + group.length;
+  }
+  return positions;
+}"""
+
+
+def test_numbers_and_addresses_read_in_their_own_order_in_arabic(
+    arabic_site: Page, tmp_path: Path
+) -> None:
+    page = arabic_site
+    page.set_viewport_size({"width": 1024, "height": 900})
+    page.goto(f"{ORIGIN}/ar/departments/pneumology")
+    phone = page.locator("main a.phone").first
+    number = phone.inner_text()
+    assert number == "+33 1 42 16 78 84"
+    positions = phone.evaluate(GROUP_POSITIONS)
+    assert positions == sorted(positions), f"digit groups out of order on screen: {positions}"
+    # What a relative selects and copies is the number as written.
+    copied = phone.evaluate(
+        """(e) => { const r = document.createRange(); r.selectNodeContents(e);
+                   const s = getSelection(); s.removeAllRanges(); s.addRange(r);
+                   return s.toString(); }"""
+    )
+    assert copied == number
+    street = page.locator("main address bdi", has_text="boulevard").first
+    assert street.inner_text() == "47-83 boulevard de l’Hôpital"
+    words = street.evaluate(GROUP_POSITIONS)
+    assert words == sorted(words), "the street number stays before the street, left to right"
+    # English left untranslated in an Arabic page reads left to right, full stop included.
+    page.screenshot(path=str(tmp_path / "ar-department.png"), full_page=True)
+
+
+def test_untranslated_text_is_marked_with_its_language_and_direction(arabic_site: Page) -> None:
+    page = arabic_site
+    page.goto(f"{ORIGIN}/ar/departments/pneumology")
+    for element in page.locator("main [lang=en]").all():
+        assert element.get_attribute("dir") == "ltr"

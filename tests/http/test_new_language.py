@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -98,6 +99,29 @@ def test_a_preview_language_is_offered_above_its_threshold_and_kept_out_of_searc
     assert len(contacts.select("option[lang]")) == 1  # the translated names are not marked
     status = site(translations, tmp_path, LOCALE_THRESHOLD=80).test_cli_runner()
     assert "preview (noindex)" in status.invoke(args=["i18n", "status"]).output
+    # Search engines are not told of it: no hreflang from the indexed pages, no sitemap entry.
+    french = soup(client.get("/fr/").data)
+    assert "it" not in [link["hreflang"] for link in french.select("link[hreflang]")]
+    assert "/it/" not in client.get("/sitemap.xml").get_data(as_text=True)
+    # Visitors are: the switcher offers it.
+    assert any(a["href"] == "/it/" for a in french.select("nav.languages a"))
+
+
+def test_interface_text_not_yet_translated_is_marked_as_english(
+    translations: Path, tmp_path: Path
+) -> None:
+    add_language(translations, "it", share=0.5)
+    client = site(translations, tmp_path, LOCALE_THRESHOLD=40).test_client()
+    page = soup(client.get("/it/contacts/").data)
+    marked = page.select("span[lang=en]")
+    assert marked
+    assert all(span["dir"] == "ltr" for span in marked)
+    html = client.get("/it/contacts/").get_data(as_text=True)
+    assert "\ue000" not in html
+    assert "\ue001" not in html  # nothing left of the marks, in text or attributes
+    assert "<span" not in page.find("title").get_text()
+    for option in page.select("option"):
+        assert "<span" not in option.decode_contents()
 
 
 def test_updating_catalogs_with_nothing_new_changes_no_file(
@@ -115,3 +139,26 @@ def test_updating_catalogs_with_nothing_new_changes_no_file(
     assert runner.invoke(args=["i18n", "update"]).exit_code == 0
     updated = french.read_bytes()
     assert b'msgid "First name"\nmsgstr ""' in updated
+
+
+def test_the_preview_shows_a_saved_catalog_on_the_next_reload(
+    translations: Path, tmp_path: Path
+) -> None:
+    add_language(translations, "es", share=0.3, compile_it=False)  # not compiled, far from done
+    client = site(translations, tmp_path, PREVIEW=True).test_client()
+    page = client.get("/es/")
+    assert page.status_code == 200  # offered in a preview, however incomplete
+    assert page.headers["Cache-Control"] == "no-store"
+    assert soup(page.data).select_one("meta[name=robots]")["content"] == "noindex"
+    french = translations / "fr" / "LC_MESSAGES" / "messages.po"
+    assert "Faire un don" in client.get("/fr/").get_data(as_text=True)
+    time.sleep(0.01)  # a later modification time
+    french.write_text(
+        french.read_text(encoding="utf-8").replace(
+            'msgstr "Faire un don"', 'msgstr "Donner à l’institut"'
+        ),
+        encoding="utf-8",
+    )  # a translator saves in Poedit
+    html = client.get("/fr/").get_data(as_text=True)
+    assert "Donner à l’institut" in html
+    assert "Faire un don" not in html

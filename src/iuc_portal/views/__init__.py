@@ -12,6 +12,7 @@ from flask import (
     Response,
     abort,
     current_app,
+    g,
     make_response,
     redirect,
     render_template,
@@ -26,8 +27,9 @@ from markupsafe import Markup
 from iuc_portal import donations
 from iuc_portal.content import Content
 from iuc_portal.forms import new_submission_key
-from iuc_portal.i18n import current_locale
+from iuc_portal.i18n import current_locale, in_preview
 from iuc_portal.outbox import delivery_loop
+from iuc_portal.preview import mark_untranslated
 from iuc_portal.store import Record, Store, StoreUnavailable
 
 log = logging.getLogger(__name__)
@@ -95,8 +97,10 @@ def render_page(
     """
     context["title"] = title
     context["description"] = description
+    # A preview language: what is not translated yet is marked as English.
+    g.mark_untranslated = in_preview()
     target = htmx_target()
-    if pristine and target is None and current_app.config["PAGE_CACHE"]:
+    if pristine and target is None and current_app.config["PAGE_CACHE"] and not g.mark_untranslated:
         response = _pristine_forms().render(template, context)
         response.vary.update(("HX-Request", "HX-Target"))
         return response
@@ -112,6 +116,9 @@ def render_page(
             body = Markup("<title>{}</title>").format(page_title(title, context.get("form"))) + body
     else:
         body = render_template(template, **context)
+    if g.mark_untranslated:
+        body = mark_untranslated(body)
+        g.mark_untranslated = False
     response = make_response(body)
     if fragments:
         response.vary.update(("HX-Request", "HX-Target"))
@@ -131,6 +138,9 @@ class PristineForms:
         self._pages: dict[tuple[str, str], str] = {}
         self._token = f"csrf-{secrets.token_hex(16)}"
         self._key = f"once-{secrets.token_hex(16)}"
+
+    def clear(self) -> None:
+        self._pages.clear()
 
     def render(self, template: str, context: dict[str, Any]) -> Response:
         form = context["form"]

@@ -50,7 +50,7 @@ def robots() -> Response:
 @bp.get("/sitemap.xml")
 def sitemap_xml() -> Response:
     entries = [
-        (counterparts(endpoint, args, external=True), x_default_url(endpoint, args))
+        (counterparts(endpoint, args, external=True, indexed=True), x_default_url(endpoint, args))
         for endpoint, args in all_pages()
     ]
     body = render_template("meta/sitemap.xml", entries=entries)

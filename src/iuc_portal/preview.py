@@ -1,0 +1,156 @@
+"""Languages still being translated: what is not translated yet says so, and a
+translator sees their work at once.
+
+On a preview page (a language offered below 100 %), an interface string not
+yet translated shows in English inside ``<span lang="en" dir="ltr">``, as
+untranslated content already does, so that a screen reader switches voice
+and the sentence keeps its direction. Translations are looked up while the
+page renders: the ones still in English are framed by two private-use
+characters, which ``mark_untranslated`` turns into the span in running text
+and drops where no element may go (attributes, ``<title>``, ``<option>``).
+
+``make preview`` (``IUC_PREVIEW=1``) offers every language present, caches
+nothing, and reloads catalogs as soon as a translator saves them.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, g
+from flask_babel import Domain
+
+from .build import compile_catalogs
+
+log = logging.getLogger(__name__)
+
+OPEN, CLOSE = "\ue000", "\ue001"
+SPAN = '<span lang="en" dir="ltr">'
+# Elements whose content is text only: a span there would show as typed.
+TEXT_ONLY = {"title", "option", "textarea", "script", "style"}
+TOKENS = re.compile(r"(<[^>]*>)")
+TAG_NAME = re.compile(r"<\s*(/?)\s*([a-zA-Z][a-zA-Z0-9]*)")
+
+
+class MarkingTranslations:
+    """A catalog's lookups, each result still in English framed by OPEN and CLOSE."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+
+    @staticmethod
+    def _frame(result: str, *english: str) -> str:
+        return f"{OPEN}{result}{CLOSE}" if result in english else result
+
+    def ugettext(self, message: str) -> str:
+        return self._frame(self.inner.ugettext(message), message)
+
+    gettext = ugettext
+
+    def ungettext(self, singular: str, plural: str, n: int) -> str:
+        return self._frame(self.inner.ungettext(singular, plural, n), singular, plural)
+
+    ngettext = ungettext
+
+    def upgettext(self, context: str, message: str) -> str:
+        return self._frame(self.inner.upgettext(context, message), message)
+
+    pgettext = upgettext
+
+    def unpgettext(self, context: str, singular: str, plural: str, n: int) -> str:
+        return self._frame(self.inner.unpgettext(context, singular, plural, n), singular, plural)
+
+    npgettext = unpgettext
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)
+
+
+class SiteDomain(Domain):
+    """Flask-Babel's domain, marking untranslated strings while a preview page renders."""
+
+    def get_translations(self) -> Any:
+        translations = super().get_translations()
+        if g and g.get("mark_untranslated"):
+            return MarkingTranslations(translations)
+        return translations
+
+    def raw_translations(self) -> Any:
+        return super().get_translations()
+
+
+def mark_untranslated(html: str) -> str:
+    """Frames become ``<span lang="en" dir="ltr">`` in running text; elsewhere they go."""
+    if OPEN not in html:
+        return html
+    out, inside = [], []
+    for token in TOKENS.split(html):
+        if token.startswith("<"):
+            match = TAG_NAME.match(token)
+            if match:
+                closing, name = match.group(1), match.group(2).lower()
+                if name in TEXT_ONLY:
+                    inside.append(name) if not closing else inside and inside.pop()
+            out.append(token.replace(OPEN, "").replace(CLOSE, ""))
+        elif inside:
+            out.append(token.replace(OPEN, "").replace(CLOSE, ""))
+        else:
+            out.append(token.replace(OPEN, SPAN).replace(CLOSE, "</span>"))
+    return "".join(out)
+
+
+def plain(text: str) -> str:
+    """A string with no frame left in it (a header, a value for a script)."""
+    return text.replace(OPEN, "").replace(CLOSE, "") if isinstance(text, str) else text
+
+
+def _catalogs(translations: Path) -> Iterator[Path]:
+    return translations.glob("*/LC_MESSAGES/messages.po")
+
+
+class Reloader:
+    """For ``make preview``: compile a catalog saved since, and forget every translation."""
+
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+        self.translations = Path(app.config["TRANSLATIONS_DIR"])
+        self.seen = self._stamps()
+
+    def _stamps(self) -> dict[Path, float]:
+        return {path: path.stat().st_mtime for path in _catalogs(self.translations)}
+
+    def __call__(self) -> None:
+        stamps = self._stamps()
+        if stamps == self.seen:
+            return
+        try:
+            compile_catalogs(self.translations)
+        except Exception as error:  # a half-saved file: say so, keep the last good one
+            log.warning("a catalog could not be compiled yet: %s", error)
+            return
+        self.seen = stamps
+        forget_translations(self.app)
+        log.info("catalogs reloaded")
+
+
+def forget_translations(app: Flask) -> None:
+    """Drop everything built from the catalogs, so the next request reads them anew."""
+    app.extensions["babel"].instance.domain_instance.cache.clear()  # Flask-Babel's own
+    app.extensions.get("iuc_search", {}).clear()
+    if "iuc_pristine_forms" in app.extensions:
+        app.extensions["iuc_pristine_forms"].clear()
+    app.extensions["iuc_pages_rendered"].clear()
+
+
+def compile_all(app: Flask) -> None:
+    """A preview starts with every catalog compiled, so that every language is offered."""
+    compile_catalogs(Path(app.config["TRANSLATIONS_DIR"]))
+
+
+def init_app(app: Flask) -> None:
+    if app.config["PREVIEW"]:
+        app.before_request(Reloader(app))
