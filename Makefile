@@ -12,6 +12,7 @@ MANIFEST := static/dist/manifest.json
 MO_FILES := $(PO_FILES:.po=.mo)
 APP_STAMP := $(VENV)/.app-installed
 TEST_STAMP := $(VENV)/.test-installed
+TRANSLATE_STAMP := $(VENV)/.translate-installed
 
 .DEFAULT_GOAL := help
 .PHONY: help install run preview run-proxy test lint format bench test-deps \
@@ -50,9 +51,15 @@ $(TEST_STAMP): $(APP_STAMP) pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[build,test]'
 	touch $@
 
+# translate-toolkit, for the catalog check and for starting a language.
+$(TRANSLATE_STAMP): $(APP_STAMP) pyproject.toml
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[build,translate]'
+	touch $@
+
 # What the tests start for real: Chromium for the browser tests, Java for the
-# HTML checker, PostgreSQL and Redis for the store and several-node tests, and
-# what the tax receipts are printed with (Pango, HarfBuzz, the DejaVu fonts).
+# HTML checker, PostgreSQL and Redis for the store and several-node tests, nginx,
+# GNU msgfmt (the catalog check is compared with it), and what the tax receipts
+# are printed with (Pango, HarfBuzz, the DejaVu fonts).
 # Where apt cannot install them, those tests fail and say how; the others run.
 RECEIPT_LIBRARIES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
 APT_PACKAGES := $(if $(wildcard $(CHROMIUM)),,chromium) \
@@ -60,6 +67,7 @@ APT_PACKAGES := $(if $(wildcard $(CHROMIUM)),,chromium) \
 	$(if $(wildcard /usr/lib/postgresql/*/bin/postgres),,postgresql) \
 	$(if $(shell command -v redis-server),,redis-server) \
 	$(if $(shell command -v nginx),,nginx) \
+	$(if $(shell command -v msgfmt),,gettext) \
 	$(if $(shell fc-list 2>/dev/null | grep -q DejaVuSans.ttf && ldconfig -p | grep -q libpangoft2 && echo ok),,$(RECEIPT_LIBRARIES))
 test-deps: node_modules/.package-lock.json
 	@if [ -n "$(strip $(APT_PACKAGES))" ]; then \
@@ -102,11 +110,11 @@ i18n-update: install ## Extract, then merge messages.pot into every catalog
 i18n-compile: install ## Compile every catalog and report statistics
 	$(FLASK) i18n compile
 
-i18n-init: install ## Start a new language: make i18n-init LOCALE=de
+i18n-init: install $(TRANSLATE_STAMP) ## Start a new language: make i18n-init LOCALE=de
 	@test -n "$(LOCALE)" || { echo "usage: make i18n-init LOCALE=xx"; exit 2; }
 	$(FLASK) i18n init $(LOCALE)
 
-i18n-check: install ## Fail on a stale template, an incomplete shipped language, broken placeholders
+i18n-check: install $(TRANSLATE_STAMP) ## Name, with file and line, every catalog mistake a visitor would see
 	$(FLASK) i18n check
 
 i18n-status: install ## Completeness of each language

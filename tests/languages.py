@@ -18,17 +18,21 @@ def add_language(
     share: float = 1.0,
     compile_it: bool = True,
     leave_out: tuple[str, ...] = (),
+    url_words: dict[str, str] | None = None,
 ) -> None:
     """A catalog for ``locale`` with ``share`` of the entries "translated", except those of
     ``leave_out``: each English text behind a word of the language (Arabic script for
-    Arabic), placeholders and tags unchanged, so that no entry reads as the English."""
+    Arabic), placeholders and tags unchanged, so that no entry reads as the English.
+    URL words stay English, but for those ``url_words`` gives."""
     with (root / "messages.pot").open("rb") as handle:
         template = read_po(handle)
     catalog = Catalog(locale=locale)
     entries = [m for m in template if m.id]
     done = int(len(entries) * share)
     for index, message in enumerate(entries):
-        if index < done and message.id not in leave_out:
+        if message.context == "URL":
+            strings = (url_words or {}).get(message.id, message.id)
+        elif index < done and message.id not in leave_out:
             strings = (
                 tuple([f"{MARK.get(locale, locale)} {message.id[1]}"] * catalog.num_plurals)
                 if message.pluralizable

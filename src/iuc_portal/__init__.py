@@ -28,6 +28,7 @@ from . import (
 )
 from . import config as settings
 from .content import load_content
+from .content.url_words import with_url_words
 from .extensions import limiter
 from .paths import CONTENT_DIR, TEMPLATES_DIR, TRANSLATIONS_DIR
 from .payments import cli as payments_cli
@@ -74,14 +75,16 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     content = load_content(
         Path(app.config["CONTENT_DIR"]), Path(publisher_file) if publisher_file else None
     )
+    if app.config["PREVIEW"]:
+        preview.compile_all(app)
+    offered = i18n.init_app(app)
+    preview.init_app(app)
+    # Each language's URL words, from its catalog: /fr/services/, /es/servicios/.
+    content = with_url_words(content, Path(app.config["TRANSLATIONS_DIR"]), offered.codes)
     app.extensions["iuc_content"] = content
     payments.init_app(app)
     store.init_app(app)
     outbox.init_app(app)
-    if app.config["PREVIEW"]:
-        preview.compile_all(app)
-    i18n.init_app(app)
-    preview.init_app(app)
     routing.init_app(app, content)
     limiter.init_app(app)
 

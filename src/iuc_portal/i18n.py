@@ -19,7 +19,6 @@ from typing import Any
 import phonenumbers
 from babel import Locale, UnknownLocaleError, negotiate_locale
 from babel.dates import format_date as babel_format_date
-from babel.messages.pofile import read_po
 from babel.numbers import format_percent as babel_format_percent
 from babel.units import format_unit
 from flask import Flask, current_app, g, request
@@ -36,6 +35,7 @@ from jinja2.nodes import EvalContext
 from markupsafe import Markup
 from werkzeug.datastructures import LanguageAccept
 
+from .completeness import catalog_stats
 from .content.publisher import Duration, in_language
 from .money import format_money
 from .preview import SiteDomain
@@ -44,39 +44,6 @@ SOURCE_LOCALE = "en"
 LANG_COOKIE = "lang"
 
 babel = Babel()
-
-
-@dataclass(frozen=True)
-class CatalogStats:
-    translated: int
-    fuzzy: int
-    untranslated: int
-
-    @property
-    def total(self) -> int:
-        return self.translated + self.fuzzy + self.untranslated
-
-    @property
-    def percent(self) -> float:
-        return 100.0 if self.total == 0 else 100.0 * self.translated / self.total
-
-
-def catalog_stats(po_path: Path) -> CatalogStats:
-    """Completeness read from the ``.po`` file: a ``.mo`` holds only what is translated."""
-    with po_path.open("rb") as handle:
-        catalog = read_po(handle)
-    translated = fuzzy = untranslated = 0
-    for message in catalog:
-        if not message.id:
-            continue  # the header
-        strings = message.string if isinstance(message.string, (list, tuple)) else [message.string]
-        if message.fuzzy:
-            fuzzy += 1
-        elif all(strings):
-            translated += 1
-        else:
-            untranslated += 1
-    return CatalogStats(translated, fuzzy, untranslated)
 
 
 @dataclass(frozen=True)

@@ -55,6 +55,34 @@ def test_a_complete_german_catalog_adds_german_everywhere(
     assert "noindex" not in page.get_data(as_text=True)
 
 
+def test_translators_give_the_url_words_of_their_language(
+    translations: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    add_language(
+        translations,
+        "es",
+        url_words={
+            "departments": "servicios",
+            "pneumology": "neumologia",
+            "department": "servicio",
+            "contacts": "Contactos",  # not a URL word: the English one serves
+            "donate": "servicios",  # already the departments': the English one serves
+        },
+    )
+    client = site(translations, tmp_path).test_client()
+    assert client.get("/es/servicios/neumologia").status_code == 200
+    assert client.get("/es/departments/pneumology").status_code == 404
+    assert client.get("/es/contacts/").status_code == 200
+    assert client.get("/es/donate/").status_code == 200
+    french = soup(client.get("/fr/services/pneumologie").data)
+    assert french.select_one("nav.languages a[hreflang=es]")["href"] == "/es/servicios/neumologia"
+    page = soup(client.get("/es/servicios/neumologia").data)
+    assert page.select_one("a[href^='/es/contacts/?servicio=neumologia']") is not None
+    warnings = [r.getMessage() for r in caplog.records if "URL word" in r.getMessage()]
+    assert len(warnings) == 2
+    assert any("'Contactos' cannot be part of a URL" in w for w in warnings)
+
+
 def test_arabic_is_written_right_to_left(translations: Path, tmp_path: Path) -> None:
     add_language(translations, "ar")
     client = site(translations, tmp_path).test_client()
@@ -81,13 +109,14 @@ def test_a_catalog_just_started_is_not_offered(translations: Path, tmp_path: Pat
 def test_a_preview_language_is_offered_above_its_threshold_and_kept_out_of_search_engines(
     translations: Path, tmp_path: Path
 ) -> None:
-    add_language(translations, "it", share=0.85, leave_out=("Pneumology",))
+    left = ("Pneumology", "years of falling cancer mortality and rising cure rates")
+    add_language(translations, "it", leave_out=left)
     assert site(translations, tmp_path).test_client().get("/it/").status_code == 404  # below 100%
     client = site(translations, tmp_path, LOCALE_THRESHOLD=80).test_client()
     page = soup(client.get("/it/").data)
     assert page.find("html")["lang"] == "it"
     assert page.select_one("meta[name=robots]")["content"] == "noindex"
-    # Content not yet translated (the catalog's last entries, here) falls back to
+    # Content not yet translated falls back to
     # English, marked as English for screen readers; translated content is not marked.
     marked = [text_of(span) for span in page.select("main span[lang=en]")]
     assert "years of falling cancer mortality and rising cure rates" in marked

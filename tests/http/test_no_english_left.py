@@ -88,6 +88,7 @@ def segments(doc: BeautifulSoup) -> set[str]:
 
 
 def leftover(text: str) -> bool:
+    text = re.sub(r"https?://\S+|\S+@\S+", " ", text)  # addresses are no language's
     for name in ALLOWED:
         text = text.replace(name, " ")
     return bool(WORD.search(text))

@@ -12,7 +12,8 @@ import pytest
 
 from iuc_portal import create_app
 from iuc_portal.content import ContentError, load_content
-from iuc_portal.paths import CONTENT_DIR
+from iuc_portal.content.url_words import with_url_words
+from iuc_portal.paths import CONTENT_DIR, TRANSLATIONS_DIR
 
 Edit = Callable[[dict[str, Any]], None]
 
@@ -38,8 +39,11 @@ def department(data: dict[str, Any], department_id: str) -> dict[str, Any]:
 def test_the_shipped_content_loads() -> None:
     content = load_content(CONTENT_DIR)
     assert len(content.departments) == 7
-    assert content.department("pneumology").slug("fr") == "pneumologie"
-    assert content.department("pneumology").slug("de") == "pneumology"  # English fallback
+    # URL words: the French ones from the French catalog, English where a language has none.
+    content = with_url_words(content, TRANSLATIONS_DIR, ["fr", "en"])
+    assert content.department_slug(content.department("pneumology"), "fr") == "pneumologie"
+    assert content.department_slug(content.department("pneumology"), "de") == "pneumology"
+    assert content.section_slug("departments", "fr") == "services"
     assert content.hospital_of(content.department("urology")).id == "pitie-salpetriere"
     assert content.hospital_of(content.department("dermatology")) is None
 
@@ -66,8 +70,10 @@ CASES: list[tuple[str, str, Edit, str]] = [
     (
         "duplicate slug in one locale",
         "departments.json",
-        lambda d: department(d, "urology")["slugs"].update(fr="pneumologie"),
-        "departments.json: departments[].slugs.fr (urology): 'pneumologie' is already used "
+        lambda d: [
+            department(d, i)["slugs"].update(fr="poumon") for i in ("pneumology", "urology")
+        ],
+        "departments.json: departments[].slugs.fr (urology): 'poumon' is already used "
         "by pneumology",
     ),
     (
@@ -86,8 +92,8 @@ CASES: list[tuple[str, str, Edit, str]] = [
     (
         "duplicate section slug",
         "site.json",
-        lambda d: d["sections"]["contacts"].update(fr="services"),
-        "site.json: sections.fr (contacts): 'services' is already used by departments",
+        lambda d: [d["sections"][name].update(fr="pages") for name in ("departments", "contacts")],
+        "site.json: sections.fr (contacts): 'pages' is already used by departments",
     ),
     (
         "slug without English",

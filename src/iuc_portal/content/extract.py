@@ -15,8 +15,17 @@ from typing import IO, Any
 
 from pydantic import BaseModel
 
+from iuc_portal.completeness import URL_CONTEXT
+
 from .loader import FILES
-from .models import Text
+from .models import SOURCE_LOCALE, DepartmentsFile, Site, Text
+
+URL_NOTE = (
+    "A word of the web address (URL) in your language: lowercase letters a to z without "
+    "accents, digits and hyphens, unlike the other words of its kind. It may stay in English. "
+    "Once the language is published, ask the web team before changing it: links to the old "
+    "address would break."
+)
 
 
 def translatable_strings(model: BaseModel, path: str = "") -> Iterator[tuple[Text, str, str]]:
@@ -52,6 +61,21 @@ def extract_json(
     for text, path, note in translatable_strings(content):
         comments = [f"{name}: {path}"] + ([note] if note else [])
         yield _line_of(lines, text), "gettext", str(text), comments
+    for word, path in url_words(content):
+        comments = [f"{name}: {path}", URL_NOTE]
+        yield _line_of(lines, word), "pgettext", (URL_CONTEXT, word), comments
+
+
+def url_words(model: BaseModel) -> Iterator[tuple[str, str]]:
+    """(English URL word, field path) for the words translators give in their language."""
+    if isinstance(model, Site):
+        for name, slugs in model.sections.items():
+            yield slugs[SOURCE_LOCALE], f"sections.{name}"
+        for name, slugs in model.query_names.items():
+            yield slugs[SOURCE_LOCALE], f"query_names.{name}"
+    elif isinstance(model, DepartmentsFile):
+        for department in model.departments:
+            yield department.slugs[SOURCE_LOCALE], f"departments[{department.id}].slugs"
 
 
 def _line_of(lines: list[str], text: str) -> int:

@@ -113,6 +113,13 @@ class Content:
     donations: DonationSettings
     publisher: Publisher
     _departments_by_id: Mapping[str, Department] = field(repr=False, default_factory=dict)
+    # locale -> English URL word -> its translation (see url_words.py)
+    url_words: Mapping[str, Mapping[str, str]] = field(repr=False, default_factory=dict)
+
+    def url_word(self, slugs: Mapping[str, str], locale: str) -> str:
+        """A URL word in ``locale``: the JSON's own, else the catalog's, else the English."""
+        english = slugs[SOURCE_LOCALE]
+        return slugs.get(locale) or self.url_words.get(locale, {}).get(english) or english
 
     def department(self, department_id: str) -> Department:
         return self._departments_by_id[department_id]
@@ -133,15 +140,18 @@ class Content:
             raise ContentError(
                 "site.json", f"sections.{section}", "required section is missing"
             ) from None
-        return localized_slug(slugs, locale)
+        return self.url_word(slugs, locale)
 
     def query_name(self, name: str, locale: str) -> str:
         """A query parameter's name in ``locale`` (``service`` in French)."""
-        return localized_slug(self.site.query_names[name], locale)
+        return self.url_word(self.site.query_names[name], locale)
 
     def department_slugs(self, locale: str) -> dict[str, str]:
         """slug -> department id, in one locale."""
-        return {department.slug(locale): department.id for department in self.departments}
+        return {self.department_slug(d, locale): d.id for d in self.departments}
+
+    def department_slug(self, department: Department, locale: str) -> str:
+        return self.url_word(department.slugs, locale)
 
 
 def _check_references(
@@ -167,7 +177,7 @@ def _check_references(
         _unique(
             "departments.json",
             f"departments[].slugs.{locale}",
-            ((d.slug(locale), d.id) for d in departments),
+            ((localized_slug(d.slugs, locale), d.id) for d in departments),
         )
     for locale in sorted(_slug_locales(site.sections.values())):
         _unique(

@@ -121,9 +121,6 @@ class Department(Model):
         )
     )
 
-    def slug(self, locale: str) -> str:
-        return localized_slug(self.slugs, locale)
-
 
 class Person(Model):
     id: Identifier

@@ -90,8 +90,12 @@ def chosen_department() -> str | None:
 def contact_url(department: Department) -> str:
     """The contact form, with ``department`` chosen, in the page's language."""
     locale = current_locale()
-    name = site_content().query_name("department", locale)
-    return url_for("contacts.index", **{name: department.slug(locale)}) + "#contact-form-title"
+    content = site_content()
+    name = content.query_name("department", locale)
+    return (
+        url_for("contacts.index", **{name: content.department_slug(department, locale)})
+        + "#contact-form-title"
+    )
 
 
 def subject_name(subject: str, plain: bool = True) -> str:
