@@ -42,11 +42,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the site. ``config`` wins over the environment (tests use it)."""
     # Static files are served by WhiteNoise (assets.py), not by a Flask route.
     app = errors.Site(__name__, template_folder=str(TEMPLATES_DIR), static_folder=None)
-    app.config.from_mapping(
-        settings.from_environ(),
-        CONTENT_DIR=str(CONTENT_DIR),
-        TRANSLATIONS_DIR=str(TRANSLATIONS_DIR),
-    )
+    app.config.from_mapping(settings.from_environ(), CONTENT_DIR=str(CONTENT_DIR))
+    app.config["TRANSLATIONS_DIR"] = app.config["TRANSLATIONS_DIR"] or str(TRANSLATIONS_DIR)
     app.config.update(config or {})
     try:
         settings.check({**app.config, "DEBUG": app.debug})

@@ -138,6 +138,9 @@ def from_environ(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
         # A translator's preview (make preview): every language, no cache, catalogs
         # reloaded as they are saved (preview.py).
         "PREVIEW": _flag(env.get("IUC_PREVIEW"), False),
+        # Where the catalogs are; unset: those shipped with the site. A team that
+        # keeps them apart (a Weblate checkout, say) points here.
+        "TRANSLATIONS_DIR": env.get("IUC_TRANSLATIONS_DIR") or None,
         "DEFAULT_LOCALE": env.get("IUC_DEFAULT_LOCALE") or "fr",
         "PAGE_MAX_AGE": _int(env, "IUC_PAGE_MAX_AGE", 300),
         # Content pages rendered once per process; 0 renders every time (benchmarks).

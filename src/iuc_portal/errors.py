@@ -12,7 +12,9 @@ from .store import StoreUnavailable
 
 # Each page says what happened and what to do next, in the visitor's words.
 MESSAGES = {
+    # Translators: Title of the error page for a request the site cannot read (HTTP 400).
     400: (_l("Bad request"), _l("The page could not understand what your browser sent.")),
+    # Translators: Title of the error page for a page the visitor may not see (HTTP 403).
     403: (_l("Access denied"), _l("You do not have permission to see this page.")),
     404: (
         _l("Page not found"),

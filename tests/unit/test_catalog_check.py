@@ -19,6 +19,7 @@ from iuc_portal.catalogs import (
     status_rows,
 )
 from iuc_portal.catalogs.header import usual_plural_forms
+from iuc_portal.catalogs.sources import init
 from iuc_portal.content.url_words import groups
 from iuc_portal.paths import TRANSLATIONS_DIR
 
@@ -363,3 +364,27 @@ def test_a_form_for_one_number_only_may_spell_it_out(tmp_path: Path) -> None:
         locale="en",
     )
     assert check_catalog(english_like, template(), shipped=False) == []
+
+
+@pytest.mark.parametrize(("code", "forms"), [("es", 2), ("ar", 6), ("pt_BR", 2), ("ja", 1)])
+def test_a_new_catalog_has_a_real_header_and_the_usual_plural_rule(
+    tmp_path: Path, code: str, forms: int
+) -> None:
+    translations = tmp_path / "translations"
+    translations.mkdir()
+    (translations / "messages.pot").write_bytes((TRANSLATIONS_DIR / "messages.pot").read_bytes())
+    path = init(translations, code)
+    header = path.read_text(encoding="utf-8").split("\n\n")[0]
+    for placeholder in ("PROJECT", "VERSION", "FULL NAME", "EMAIL@ADDRESS", "LL@li.org"):
+        assert placeholder not in header
+    assert '"Project-Id-Version: iuc-portal 1.0.0\\n"' in header
+    with path.open("rb") as handle:
+        catalog = read_po(handle)
+    assert (catalog.num_plurals, catalog.plural_expr) == usual_plural_forms(code)
+    assert catalog.num_plurals == forms
+    assert not catalog.fuzzy
+    # Nothing translated yet: not shipped, so nothing is wrong with it.
+    assert problems_of(path, shipped=False) == []
+    # And GNU gettext reads it without a word.
+    result = subprocess.run(["msgfmt", "-c", "-o", "/dev/null", str(path)], capture_output=True)
+    assert result.returncode == 0, result.stderr

@@ -36,14 +36,21 @@ class ContactForm(SiteForm):
     )
     subject = SelectField(_l("Who are you writing to?"), validate_choice=False)
     name = text_field(
-        _l("Your name"), required=_l("Enter your name"), max_length=100, autocomplete="name"
+        # Translators: Label of the contact form's field for the visitor's full name.
+        _l("Your name"),
+        required=_l("Enter your name"),
+        max_length=100,
+        autocomplete="name",
     )
     email = email_field(_l("We will reply to this address."))
     phone = text_field(
+        # Translators: Label of the contact form's field for the visitor's phone number;
+        # the visitor may leave it empty.
         _l("Phone (optional)"), checks=(_phone,), autocomplete="tel", type="tel",
         description=_l("If you would rather be called back."),
     )  # fmt: skip
     message = text_field(
+        # Translators: Label of the contact form's box where the visitor writes the message.
         _l("Your message"),
         required=_l("Enter your message"),
         checks=(MaxLength(MESSAGE_MAX, _l("Shorten your message to %(max)s characters or fewer")),),

@@ -86,13 +86,17 @@ class DonationForm(SiteForm):
     donor_type = RadioField(
         _l("Who is giving?"),
         choices=[
+            # Translators: Choice answering "Who is giving?" on the donation form: a private person.
             SelectChoice(DonorType.INDIVIDUAL, _l("An individual")),
+            # Translators: Choice answering "Who is giving?" on the donation form: a business.
             SelectChoice(DonorType.COMPANY, _l("A company")),
         ],
         default=DonorType.INDIVIDUAL,
         validate_choice=False,
         validators=[one_of(list(DonorType), _l("Choose who is giving"))],
     )
+    # Translators: Heading of the donation form's list of amounts to choose from;
+    # also the label beside the amount in the summary of a gift.
     preset = RadioField(_l("Amount"), validate_choice=False)
     # Its description, which states the limits, is set per form.
     amount = text_field(
@@ -103,8 +107,11 @@ class DonationForm(SiteForm):
         # Translators: a form of address (Ms, Mr), "Civilité" on French forms.
         _l("Title (optional)"),
         choices=[
+            # Translators: Choice in the form-of-address list when the donor gives none.
             SelectChoice("", _l("None")),
+            # Translators: Choice in the form-of-address list, for a woman ("Madame" in French).
             SelectChoice("ms", _l("Ms")),
+            # Translators: Choice in the form-of-address list, for a man ("Monsieur" in French).
             SelectChoice("mr", _l("Mr")),
         ],
         validate_choice=False,
@@ -117,6 +124,7 @@ class DonationForm(SiteForm):
         autocomplete="given-name",
     )  # fmt: skip
     family_name = text_field(
+        # Translators: The family name, "Nom" on French forms.
         _l("Last name"), required=_l("Enter your last name"), max_length=100,
         autocomplete="family-name",
     )  # fmt: skip
@@ -134,6 +142,7 @@ class DonationForm(SiteForm):
         _l("Address line 2 (optional)"), max_length=200, autocomplete="address-line2"
     )
     postal_code = text_field(
+        # Translators: Label of the donor's postal code field, in the postal address.
         _l("Postcode"), required=_l("Enter your postcode"), max_length=20,
         autocomplete="postal-code",
     )  # fmt: skip
@@ -141,8 +150,10 @@ class DonationForm(SiteForm):
         _l("Town or city"), required=_l("Enter your town or city"), max_length=100,
         autocomplete="address-level2",
     )  # fmt: skip
+    # Translators: Label of the list of countries in the donor's postal address.
     country = CountryField(_l("Country"), render_kw={"autocomplete": "country"})
     company_name = text_field(
+        # Translators: The name a company is registered under, "Raison sociale" on French forms.
         _l("Company name"), required=required_for_companies(_l("Enter the name of the company")),
         max_length=200, autocomplete="organization",
     )  # fmt: skip
@@ -194,6 +205,8 @@ class DonationForm(SiteForm):
         )
         self.preset.choices = [
             *(SelectChoice(value, label) for value, label in presets),
+            # Translators: Last choice in the donation form's list of amounts:
+            # the donor types an amount of their own in the field below.
             SelectChoice(OTHER, _l("Another amount")),
         ]
         if not self.is_submitted() and self.preset.data is None:

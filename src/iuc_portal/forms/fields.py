@@ -212,6 +212,8 @@ def text_field(
 def email_field(description: Any) -> Field:
     """The visitor's email address, required and checked; ``description`` says what it is for."""
     return text_field(
+        # Translators: Label of the email field on the contact and donation forms;
+        # also beside the visitor's address in the mail to a department.
         _l("Email address"), required=_l("Enter your email address"), checks=(email_address,),
         description=description, kind=EmailField, autocomplete="email", spellcheck="false",
     )  # fmt: skip

@@ -91,6 +91,8 @@ class StripeCheckout:
             label = (
                 _("Monthly gift, reference %(reference)s", reference=record.reference)
                 if monthly
+                # Translators: Names a one-off gift on the payment provider's checkout page;
+                # %(reference)s is the gift's reference (DON-XXXX-XXXX).
                 else _("Gift, reference %(reference)s", reference=record.reference)
             )
         price: dict[str, Any] = {

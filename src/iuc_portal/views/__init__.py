@@ -36,15 +36,24 @@ log = logging.getLogger(__name__)
 
 # The main menu, and the pages every footer links to; the site map lists both.
 MAIN_MENU = [
+    # Translators: The home page's name: in the main menu, as its title,
+    # and first in every breadcrumb trail.
     ("pages.home", _l("Home")),
+    # Translators: The departments page's name: in the main menu, as its title and in
+    # breadcrumb trails; also the heading of the list of departments on the contact page.
     ("departments.index", _l("Departments")),
+    # Translators: The contact page's name: in the main menu, as its title and in breadcrumb trails.
     ("contacts.index", _l("Contact us")),
     ("donate.index", _l("Make a donation")),
 ]
 SITE_INFO_MENU = [
+    # Translators: The accessibility statement page's name: a link in every footer,
+    # and the page's title.
     ("pages.accessibility", _l("Accessibility statement")),
+    # Translators: The legal notice page's name: a link in every footer, and the page's title.
     ("pages.legal", _l("Legal notice")),
     ("pages.privacy", _l("Personal data and cookies")),
+    # Translators: The site map page's name: a link in every footer, and the page's title.
     ("pages.sitemap", _l("Site map")),
 ]
 
@@ -58,6 +67,8 @@ def page_title(title: str, form: Any = None) -> str:
     full = f"{title} – {site_content().site.short_name}"
     # An error or a form that must be sent again; not "already recorded" (nothing went wrong).
     if form is not None and (form.content_errors or form.expired or form.unavailable):
+        # Translators: Browser tab title of a form page whose form has errors;
+        # %(title)s is the page's own title followed by the site's short name.
         return _("Error: %(title)s", title=full)
     return full
 

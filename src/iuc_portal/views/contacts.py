@@ -72,6 +72,7 @@ def thanks(reference: str) -> Response:
     record = remembered_record(KIND, reference)
     return render_page(
         "pages/contact_thanks.html",
+        # Translators: Title of the page confirming that the visitor's message was sent.
         title=_("Message received"),
         record=record,
         subject_name=subject_name(record.data["subject"], plain=False),
@@ -120,6 +121,8 @@ def compose_message(record: Record, mail: str = MESSAGE) -> EmailMessage | None:
         return None  # nobody to send it to yet: it waits in the store
     with force_locale(record.locale):
         context = {"record": record, "subject_name": subject_name(record.data["subject"])}
+        # Translators: Subject of the mail sent to a department; %(reference)s is the message's
+        # reference (MSG-XXXX-XXXX), %(recipient)s the department, or the institute in general.
         subject = _(
             "Message %(reference)s for %(recipient)s",
             reference=record.reference,

@@ -212,6 +212,8 @@ def cancelled(reference: str) -> Response:
     record = remembered_record(KIND, reference)
     frequencies = open_frequencies() or [Frequency(record.data["frequency"])]
     form = DonationForm(site_content().donations, frequencies, data=refill(record))
+    # Translators: Title of the donation page shown when the donor comes back from
+    # the payment page without paying.
     return donate_page(form, template="pages/donate_cancelled.html", title=_("Payment cancelled"))
 
 
