@@ -57,6 +57,28 @@ document.addEventListener(
   true,
 );
 
+// A company's details apply only when a company gives: shown and required
+// then, hidden otherwise (what was typed there stays, should the choice change
+// back; the server ignores it for an individual).
+function showDonorFields(root) {
+  for (const group of root.querySelectorAll("[data-for-donor]")) {
+    const form = group.closest("form");
+    const chosen = form && form.querySelector("input[name=donor_type]:checked");
+    const shown = !chosen || chosen.value === group.dataset.forDonor;
+    group.hidden = !shown;
+    for (const control of group.querySelectorAll("[data-required-for]")) {
+      control.required = shown && control.dataset.requiredFor === group.dataset.forDonor;
+    }
+  }
+}
+showDonorFields(document);
+document.addEventListener("htmx:load", (event) => showDonorFields(event.detail.elt.parentNode || document));
+document.addEventListener("change", (event) => {
+  if (event.target.matches("input[name=donor_type]") && event.target.form) {
+    showDonorFields(event.target.form);
+  }
+});
+
 // Characters left in a field with a limit. The count is a polite live
 // region, updated once typing pauses so a screen reader is not interrupted
 // at every key.
@@ -76,6 +98,58 @@ document.addEventListener("input", (event) => {
       counter.textContent = counter.dataset.template.replace("{num}", number);
     }, 700),
   );
+});
+
+// Live regions (the tax estimate, the count of departments found) speak once
+// the visitor pauses: new text waits until a second has passed without
+// another answer or another keystroke, and text that has not changed is not
+// written again, which would make screen readers repeat it. What htmx brings
+// for a live region is held here instead of swapped at once.
+const CALM_DELAY = 1000;
+const pending = new Map();
+
+function isLive(element) {
+  return element.matches("[aria-live], [role=status], [role=alert]");
+}
+
+function speakWhenCalm(region, nodes) {
+  const entry = pending.get(region) || {};
+  clearTimeout(entry.timer);
+  entry.nodes = nodes;
+  entry.timer = setTimeout(() => {
+    pending.delete(region);
+    const text = (node) => node.textContent.replace(/\s+/g, " ").trim();
+    const fresh = document.createElement("div");
+    fresh.append(...entry.nodes);
+    if (text(fresh) !== text(region)) {
+      region.replaceChildren(...fresh.childNodes);
+    }
+  }, CALM_DELAY);
+  pending.set(region, entry);
+}
+
+document.addEventListener("htmx:beforeSwap", (event) => {
+  const detail = event.detail;
+  if (!detail.shouldSwap || !detail.target || !isLive(detail.target)) {
+    return;
+  }
+  const template = document.createElement("template");
+  template.innerHTML = detail.serverResponse;
+  detail.shouldSwap = false;
+  speakWhenCalm(detail.target, [...template.content.childNodes]);
+});
+document.addEventListener("htmx:oobBeforeSwap", (event) => {
+  const detail = event.detail;
+  if (detail.shouldSwap && isLive(detail.target)) {
+    detail.shouldSwap = false;
+    speakWhenCalm(detail.target, [...detail.fragment.childNodes]);
+  }
+});
+// Still typing: what is waiting to be said waits a little longer.
+document.addEventListener("input", () => {
+  for (const [region, entry] of pending) {
+    speakWhenCalm(region, entry.nodes);
+  }
 });
 
 // When htmx cannot complete a form (rate limit, expired page, server error),

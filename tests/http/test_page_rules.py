@@ -195,3 +195,15 @@ def test_query_strings_of_every_link_are_in_the_pages_language(site_client: Flas
             query = link["href"].split("?", 1)[1].split("#")[0]
             names = {part.split("=")[0] for part in query.split("&")}
             assert names.isdisjoint(english_words), (ref.path, link["href"])
+
+
+def test_links_with_the_same_text_lead_to_the_same_place(page_view) -> None:
+    """Screen readers list a page's links out of context (WCAG 2.4.4, RGAA 6.1):
+    two links read alike must go to the same address. Visually hidden text counts."""
+    _, _, doc = page_view
+    places: dict[str, set[str]] = {}
+    for link in doc.select("a[href]"):
+        name = link.get("aria-label") or text_of(link)
+        places.setdefault(name, set()).add(link["href"].split("#")[0] or "#")
+    ambiguous = {name: hrefs for name, hrefs in places.items() if len(hrefs) > 1}
+    assert ambiguous == {}

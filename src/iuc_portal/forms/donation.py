@@ -60,6 +60,11 @@ def _amount_labels(
     return labels, format_money(low, locale), format_money(high, locale)
 
 
+# Required of a company only: the page's script marks them required (and shows
+# them) once "A company" is chosen; without it, the label says so.
+FOR_COMPANIES = {"data-required-for": DonorType.COMPANY.value}
+
+
 def required_for_companies(message: Any):
     def check(form: DonationForm, field: Field) -> None:
         if form.donor_type.data == DonorType.COMPANY and not field.data:
@@ -154,23 +159,24 @@ class DonationForm(SiteForm):
     country = CountryField(_l("Country"), render_kw={"autocomplete": "country"})
     company_name = text_field(
         # Translators: The name a company is registered under, "Raison sociale" on French forms.
-        _l("Company name"), required=required_for_companies(_l("Enter the name of the company")),
-        max_length=200, autocomplete="organization",
+        _l("Company name (required for a company)"),
+        required=required_for_companies(_l("Enter the name of the company")),
+        max_length=200, autocomplete="organization", **FOR_COMPANIES,
     )  # fmt: skip
     company_legal_form = text_field(
         # Translators: a company's legal form, such as SAS or SARL ("Forme juridique").
-        _l("Legal form"),
+        _l("Legal form (required for a company)"),
         required=required_for_companies(_l("Enter the legal form of the company, such as SAS")),
-        max_length=100, autocomplete="off",
+        max_length=100, autocomplete="off", **FOR_COMPANIES,
         description=_l("For example SAS or SARL: the tax receipt must state it."),
     )  # fmt: skip
     siren = text_field(
         # Translators: SIREN is the French register number of companies; keep the acronym.
-        _l("SIREN number"),
+        _l("SIREN number (required for a company)"),
         required=required_for_companies(_l("Enter the SIREN number of the company")),
         checks=(_siren,), filters=(digits_only,),
         description=_l("9 digits, for the company’s tax receipt."),
-        autocomplete="off", inputmode="numeric",
+        autocomplete="off", inputmode="numeric", **FOR_COMPANIES,
     )  # fmt: skip
     # Not the donor: the browser must not offer the donor's own name here.
     in_memory_of = text_field(
@@ -245,6 +251,16 @@ class DonationForm(SiteForm):
         return _l(
             "Enter an amount of %(max)s or less; for a larger gift, please contact us", max=high
         )
+
+    def amount_problem(self) -> str | None:
+        """Why the amount typed gives no estimate; None when none was typed, or it reads."""
+        if not (self.amount.data or "").strip():
+            return None
+        try:
+            self.validate_amount(self.amount)
+        except ValidationError as error:
+            return str(error)
+        return None
 
     def estimate(self) -> Estimate | None:
         """The net cost of what is in the form now, when it can be worked out."""

@@ -119,6 +119,7 @@ def donate_page(
         fragments=FRAGMENTS,
         form=form,
         estimate=form.estimate() if form else None,
+        amount_problem=form.amount_problem() if form else None,
         settings=settings,
         costs=net_costs(tuple(settings.preset_amounts), tuple(settings.eligible_reductions)),
         payment=provider(),
