@@ -10,6 +10,7 @@ from typing import Any
 from flask import Flask
 
 from . import (
+    abbreviations,
     assets,
     caching,
     catalogs,
@@ -130,6 +131,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     errors.init_app(app)
     assets.init_app(app)
+    abbreviations.init_app(app)
     app.jinja_env.globals.update(site=content.site, content=content)
 
     # The WSGI stack, outside in: trusted proxy headers, HSTS over https,

@@ -21,7 +21,7 @@ from babel import Locale, UnknownLocaleError, negotiate_locale
 from babel.dates import format_date as babel_format_date
 from babel.numbers import format_percent as babel_format_percent
 from babel.units import format_unit
-from flask import Flask, current_app, g, request
+from flask import Flask, current_app, g, has_request_context, request
 from flask_babel import (
     Babel,
     format_decimal,
@@ -30,8 +30,8 @@ from flask_babel import (
     get_locale,
     get_translations,
 )
-from jinja2 import pass_eval_context
-from jinja2.nodes import EvalContext
+from jinja2 import pass_context
+from jinja2.runtime import Context
 from markupsafe import Markup
 from werkzeug.datastructures import LanguageAccept
 
@@ -146,7 +146,11 @@ def current_locale() -> str:
 
 
 def current_locale_info() -> LocaleInfo:
-    return locales().get(current_locale())
+    """The locale being rendered: a page's, or a mail's, composed under force_locale,
+    often outside any request (the delivery loop)."""
+    code = current_locale() if has_request_context() else str(get_locale())
+    offered = locales()
+    return offered.get(code) if code in offered else describe_locale(code)
 
 
 # Formatting. Phone numbers are stored in E.164 and shown the way readers of
@@ -217,10 +221,22 @@ def html_isolated(format_value: Callable[..., str], direction: str | None = None
     """A formatting filter whose result, in an HTML template, is isolated (``isolated``);
     in a plain-text template (a mail's text part), it stays plain."""
 
-    @pass_eval_context
-    def filter_(eval_ctx: EvalContext, value: Any, *args: Any, **kwargs: Any) -> Any:
+    @pass_context  # never folded into the compiled template (see per_request)
+    def filter_(context: Context, value: Any, *args: Any, **kwargs: Any) -> Any:
         text = format_value(value, *args, **kwargs)
-        return isolated(text, direction) if eval_ctx.autoescape else text
+        return isolated(text, direction) if context.eval_ctx.autoescape else text
+
+    return filter_
+
+
+def per_request(format_value: Callable[..., Any]) -> Callable:
+    """A filter that depends on the request's language. Jinja evaluates a filter on a
+    constant (``{{ 4|percent }}``) once, when it compiles the template, in whatever
+    language the first request had; a filter that takes the context never is."""
+
+    @pass_context
+    def filter_(context: Context, value: Any, *args: Any, **kwargs: Any) -> Any:
+        return format_value(value, *args, **kwargs)
 
     return filter_
 
@@ -290,13 +306,13 @@ def init_app(app: Flask) -> Locales:
     app.add_template_filter(html_isolated(format_phone, "ltr"), "phone")
     app.add_template_filter(phone_href, "tel")
     app.add_template_filter(html_isolated(format_number), "number")
-    app.add_template_filter(format_long_date, "long_date")
+    app.add_template_filter(per_request(format_long_date), "long_date")
     app.add_template_filter(html_isolated(format_percent), "percent")
     app.add_template_filter(html_isolated(format_share), "share")
     app.add_template_filter(html_isolated(format_amount), "money")
     app.add_template_filter(isolated, "bdi")
-    app.add_template_filter(publisher_text, "own")
-    app.add_template_filter(format_duration, "duration")
+    app.add_template_filter(per_request(publisher_text), "own")
+    app.add_template_filter(per_request(format_duration), "duration")
     app.add_template_filter(html_isolated(format_siren, "ltr"), "siren")
     app.add_template_global(current_locale_info, "locale_info")
     app.add_template_global(locales, "locales")

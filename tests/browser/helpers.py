@@ -170,6 +170,11 @@ def navigable_outline(snapshot: str) -> str:
     kept: list[str] = []
     stack: list[tuple[int, bool]] = []  # (indent, kept) of the open ancestors
     for line in snapshot.splitlines():
+        # YAML quotes an entry whose name holds ": " ('link "To: Pneumology"':).
+        quoted = re.match(r"^(\s*)- '(.*)'(:?)$", line)
+        if quoted:
+            name = quoted[2].replace("''", "'")
+            line = f"{quoted[1]}- {name}{quoted[3]}"
         match = LINE.match(line)
         if not match:
             continue

@@ -73,14 +73,14 @@ def announcements(phrases: list[str]) -> list[str]:
     return [p for p in phrases if p.startswith(("polite: ", "assertive: "))]
 
 
-def compare_with_golden(name: str, phrases: list[str]) -> str:
+def compare_with_golden(name: str, phrases: list[str], may_update: bool = True) -> str:
     """An empty string when the transcript is the reviewed one, else a readable diff.
 
     ``IUC_UPDATE_SNAPSHOTS=1`` writes the new transcript instead, for review.
     """
     text = "".join(f"{phrase}\n" for phrase in phrases)
     golden = GOLDEN / f"{name}.txt"
-    if os.environ.get("IUC_UPDATE_SNAPSHOTS") == "1":
+    if may_update and os.environ.get("IUC_UPDATE_SNAPSHOTS") == "1":
         golden.parent.mkdir(exist_ok=True)
         golden.write_text(text, encoding="utf-8")
     expected = golden.read_text(encoding="utf-8") if golden.exists() else ""

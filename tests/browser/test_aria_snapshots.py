@@ -96,3 +96,13 @@ def test_the_outline_keeps_what_is_navigated_by() -> None:
   - button "OK"
 """
     )
+
+
+def test_an_entry_quoted_for_its_colon_is_kept() -> None:
+    snapshot = """\
+- list:
+  - listitem:
+    - 'link "Write to: Pneumology"':
+      - /url: /en/contacts/
+"""
+    assert navigable_outline(snapshot) == '- link "Write to: Pneumology"\n'

@@ -88,14 +88,14 @@ def test_an_amount_that_cannot_be_read_is_named_as_such(page: Page, server: str)
         page.locator("#amount").fill(typed)
         expect(page.locator("#estimate")).to_contain_text(problem, timeout=5000)
         text = estimate_of(page)
-        assert "indisponible pour le montant saisi" in text
+        assert "impossible à calculer pour le montant saisi" in text
         assert "choisissez ou saisissez un montant" not in text  # one was typed
 
 
 def test_choosing_an_amount_says_it_clears_the_one_typed(page: Page, server: str) -> None:
     page.goto(server + DONATE)
     hint = page.locator("#amount-hint")
-    expect(hint).to_contain_text("vide ce champ")
+    expect(hint).to_contain_text("ce champ est vidé")
     page.locator("#amount").fill("42")
     page.locator("input[name=preset]").first.check()
     expect(page.locator("#amount")).to_have_value("")

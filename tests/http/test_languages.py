@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.pages import PAGES, PageRef, path_of, soup
@@ -138,3 +139,22 @@ def test_plurals_go_through_ngettext(site_client: FlaskClient) -> None:
     english = soup(site_client.get("/en/departments/").data).select_one("#search-status")
     assert "7 services" in french
     assert "7 departments" in english.get_text()
+
+
+@pytest.mark.parametrize(
+    ("source", "french", "english"),
+    [
+        ("{{ 4|percent }}", "400\u00a0%", "400%"),
+        ("{{ 1234|number }}", "1\u202f234", "1,234"),
+    ],
+)
+def test_a_formatted_constant_follows_each_request_language(
+    app: Flask, source: str, french: str, english: str
+) -> None:
+    """Jinja would fold a filter of a constant into the compiled template, in the language
+    of the first request: a page cached in French would then show English numbers too."""
+    template = app.jinja_env.from_string(source)
+    with app.test_request_context("/fr/"):
+        assert french in template.render()
+    with app.test_request_context("/en/"):
+        assert english in template.render()

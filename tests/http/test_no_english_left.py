@@ -76,6 +76,12 @@ def _country_name(text) -> bool:
 def segments(doc: BeautifulSoup) -> set[str]:
     """Every piece of text a visitor meets, except text marked with its own language."""
     page_lang = doc.find("html")["lang"]
+    # An explained abbreviation runs on with the words around it ("SIRIC Curamus").
+    doc = BeautifulSoup(str(doc), "html.parser")
+    for abbr in doc.find_all("abbr"):
+        if not abbr.get("lang"):
+            abbr.unwrap()
+    doc.smooth()
     found = {
         " ".join(text.split())
         for text in doc.body.find_all(string=True)

@@ -16,6 +16,8 @@ from pydantic import BaseModel, ValidationError
 
 from .models import (
     SOURCE_LOCALE,
+    Abbreviation,
+    AbbreviationsFile,
     Department,
     DepartmentsFile,
     DonationSettings,
@@ -35,6 +37,7 @@ FILES: dict[str, type[BaseModel]] = {
     "people.json": PeopleFile,
     "donations.json": DonationSettings,
     "publisher.json": Publisher,
+    "abbreviations.json": AbbreviationsFile,
 }
 
 M = TypeVar("M", bound=BaseModel)
@@ -112,6 +115,7 @@ class Content:
     people: Mapping[str, Person]
     donations: DonationSettings
     publisher: Publisher
+    abbreviations: tuple[Abbreviation, ...] = ()
     _departments_by_id: Mapping[str, Department] = field(repr=False, default_factory=dict)
     # locale -> English URL word -> its translation (see url_words.py)
     url_words: Mapping[str, Mapping[str, str]] = field(repr=False, default_factory=dict)
@@ -196,6 +200,7 @@ def load_content(directory: Path, publisher_file: Path | None = None) -> Content
     people_list = parse_file(directory / "people.json", PeopleFile).people
     donations = parse_file(directory / "donations.json", DonationSettings)
     publisher = parse_file(publisher_file or directory / "publisher.json", Publisher)
+    abbreviations = parse_file(directory / "abbreviations.json", AbbreviationsFile).abbreviations
     # Duplicates are checked on the lists, before dicts would hide them.
     _unique("hospitals.json", "hospitals[].id", ((h.id, h.id) for h in hospital_list))
     _unique("people.json", "people[].id", ((p.id, p.id) for p in people_list))
@@ -209,5 +214,6 @@ def load_content(directory: Path, publisher_file: Path | None = None) -> Content
         people=people,
         donations=donations,
         publisher=publisher,
+        abbreviations=tuple(abbreviations),
         _departments_by_id={department.id: department for department in departments},
     )

@@ -122,6 +122,18 @@ class Department(Model):
     )
 
 
+class Abbreviation(Model):
+    """An abbreviation and what it stands for, as the publisher writes it (in French)."""
+
+    short: NonEmpty
+    full: NonEmpty
+    lang: LocaleCode = "fr"
+
+
+class AbbreviationsFile(Model):
+    abbreviations: list[Abbreviation]
+
+
 class Person(Model):
     id: Identifier
     name: NonEmpty
@@ -169,6 +181,9 @@ class AutomatedTests(Model):
     # The browser of that run: Debian's package, updated by the distribution,
     # so recorded here by whoever updates the date rather than compared.
     browser: Tool
+    # The virtual screen reader the browser tests read pages with (package.json pins
+    # it; a test compares). Not a real screen reader: the statement says so.
+    screen_reader: Tool
 
 
 class Accessibility(Model):

@@ -3,9 +3,10 @@
 The legal entity, who directs the publication, who hosts the site, who
 controls personal data and how to reach its data-protection officer, how
 long data is kept, who receives gifts and how they can be paid, who signs
-tax receipts. None of it may be invented: a fact left ``null`` is shown as
-"to be supplied by the publisher", and ``flask --app iuc_portal publish
-check`` lists it until it is given.
+tax receipts, where the accessibility plans are published. None of it may
+be invented: a fact left ``null`` is shown as "to be supplied by the
+publisher" (or, for the accessibility plans, "not published yet"), and
+``flask --app iuc_portal publish check`` lists it until it is given.
 
 ``IUC_PUBLISHER_FILE`` points the site at another copy of the file (the
 tests use an example whose every value says it is one).
@@ -141,6 +142,21 @@ class WaysToPay(Model):
     )
 
 
+# A document's public address; published where anyone can read it, so http(s) only.
+WebAddress = Annotated[str, StringConstraints(pattern=r"^https?://[^\s/]+\.[^\s]*$")]
+
+
+class AccessibilityPlans(Model):
+    """What a public body publishes beside its accessibility statement; null: not published."""
+
+    multi_year: WebAddress | None = Field(
+        default=None, description="The multi-year accessibility plan (schéma pluriannuel)."
+    )
+    annual_action_plan: WebAddress | None = Field(
+        default=None, description="The current year's accessibility action plan."
+    )
+
+
 class Publisher(Model):
     # True only in a copy made for tests or demonstrations: `publish check` refuses it.
     example: bool = False
@@ -152,6 +168,7 @@ class Publisher(Model):
     beneficiary: Beneficiary | None = None
     ways_to_pay: WaysToPay = WaysToPay()
     receipt_signatory: Person | None = None
+    accessibility_plans: AccessibilityPlans = AccessibilityPlans()
 
     def offline_payment_possible(self, frequency: str) -> bool:
         """Whether a gift of this frequency can be paid without a payment provider."""
@@ -175,6 +192,7 @@ PAGES = {
     "personal data": "pages.privacy",
     "donations": "donate.index",
     "tax receipts": None,
+    "accessibility statement": "pages.accessibility",
 }
 
 
@@ -203,6 +221,10 @@ REQUIREMENTS = [
                 _no_offline_way),
     Requirement("tax receipts", "signatory: name and title",
                 lambda p, _: p.receipt_signatory is None),
+    Requirement("accessibility statement", "multi-year accessibility plan: its address",
+                lambda p, _: p.accessibility_plans.multi_year is None),
+    Requirement("accessibility statement", "this year's accessibility action plan: its address",
+                lambda p, _: p.accessibility_plans.annual_action_plan is None),
 ]  # fmt: skip
 
 

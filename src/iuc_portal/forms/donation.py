@@ -175,7 +175,7 @@ class DonationForm(SiteForm):
         _l("SIREN number (required for a company)"),
         required=required_for_companies(_l("Enter the SIREN number of the company")),
         checks=(_siren,), filters=(digits_only,),
-        description=_l("9 digits, for the company’s tax receipt."),
+        description=_l("The 9-digit number that identifies a French company, for its tax receipt."),
         autocomplete="off", inputmode="numeric", **FOR_COMPANIES,
     )  # fmt: skip
     # Not the donor: the browser must not offer the donor's own name here.
