@@ -52,9 +52,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         print(f"iuc_portal: {error}", file=sys.stderr)  # one line, not a traceback
         raise SystemExit(settings.APP_LOAD_ERROR) from None
     app.config.update(settings.site_address(app.config))
-    if app.config["PREVIEW"]:
-        # A translator's preview: every language present, nothing kept from one look to the next.
-        app.config.update(LOCALE_THRESHOLD=0, PAGE_CACHE=False)
+    app.config.update(settings.preview_settings(app.config))
     data_dir = settings.prepare_data_dir(app.config["DATA_DIR"])
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = settings.ensure_secret_key(data_dir)

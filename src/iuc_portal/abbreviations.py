@@ -13,6 +13,8 @@ import re
 from functools import cache
 
 from flask import Flask, current_app, g
+from jinja2 import pass_context
+from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
 from .content.models import Abbreviation
@@ -30,7 +32,8 @@ def _table() -> dict[str, Abbreviation]:
     return {a.short: a for a in current_app.extensions["iuc_content"].abbreviations}
 
 
-def abbr(text: str | Markup) -> Markup:
+@pass_context  # depends on the page: never folded into a compiled template
+def abbr(context: Context, text: str | Markup) -> Markup:
     """``text`` with the first use on this page of each abbreviation explained."""
     table = _table()
     seen: set[str] = g.setdefault("abbreviations_explained", set())

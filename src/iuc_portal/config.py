@@ -45,6 +45,12 @@ def site_address(config: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
+def preview_settings(config: Mapping[str, Any]) -> dict[str, Any]:
+    """A translator's preview (IUC_PREVIEW): every language present whatever its
+    completeness, and nothing kept from one look at a page to the next."""
+    return {"LOCALE_THRESHOLD": 0, "PAGE_CACHE": False} if config.get("PREVIEW") else {}
+
+
 def check(config: Mapping[str, Any]) -> None:
     """Refuse a configuration the site cannot run with, naming the variable to set."""
     if config.get("SITE_URL"):
@@ -60,6 +66,10 @@ def check(config: Mapping[str, Any]) -> None:
             raise ConfigError("IUC_SECRET_KEY must be set when IUC_ENV=production")
         if config.get("DEBUG"):
             raise ConfigError("debug must be off when IUC_ENV=production (unset FLASK_DEBUG)")
+        if config.get("PREVIEW"):
+            raise ConfigError(
+                "IUC_PREVIEW is a translator's preview: unset it when IUC_ENV=production"
+            )
     provider = config["PAYMENT_PROVIDER"]
     if provider not in PAYMENT_PROVIDERS:
         raise ConfigError(

@@ -58,8 +58,8 @@ class LocaleInfo:
 def describe_locale(code: str, preview: bool = False) -> LocaleInfo:
     locale = Locale.parse(code)
     name = locale.get_display_name(locale) or code
-    direction = "rtl" if locale.character_order == "right-to-left" else "ltr"
-    return LocaleInfo(code, code.replace("_", "-"), name[:1].upper() + name[1:], direction, preview)
+    capitalised = name[:1].upper() + name[1:]
+    return LocaleInfo(code, code.replace("_", "-"), capitalised, direction_of(code), preview)
 
 
 @dataclass(frozen=True)
@@ -265,7 +265,8 @@ def publisher_text(value: Mapping[str, str], plain: bool = False) -> str:
     text, lang = in_language(value, str(get_locale()))
     if plain or lang == str(get_locale()):
         return text
-    return Markup('<span lang="{}">{}</span>').format(lang, text)
+    # In a right-to-left page too, French words read left to right.
+    return Markup('<span lang="{}" dir="{}">{}</span>').format(lang, direction_of(lang), text)
 
 
 def format_duration(value: Duration) -> str:
@@ -301,7 +302,7 @@ def init_app(app: Flask) -> Locales:
     babel.init_app(app, locale_selector=current_locale)
     # Flask-Babel's domain, able to mark what a preview language has not translated yet.
     babel.domain_instance = SiteDomain()
-    app.add_template_filter(content_text, "t")
+    app.add_template_filter(per_request(content_text), "t")
     # Numbers, amounts and phone numbers keep their order in a sentence of any direction.
     app.add_template_filter(html_isolated(format_phone, "ltr"), "phone")
     app.add_template_filter(phone_href, "tel")

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import re
+import secrets
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -28,7 +29,10 @@ from .build import compile_catalogs
 
 log = logging.getLogger(__name__)
 
-OPEN, CLOSE = "\ue000", "\ue001"
+# Frames no visitor can type: private-use characters around a token drawn at
+# start, so that text a visitor sends (a search echoed back) never becomes markup.
+_TOKEN = secrets.token_hex(6)
+OPEN, CLOSE = f"\ue000{_TOKEN}\ue001", f"\ue001{_TOKEN}\ue000"
 SPAN = '<span lang="en" dir="ltr">'
 # Elements whose content is text only: a span there would show as typed.
 TEXT_ONLY = {"title", "option", "textarea", "script", "style"}
@@ -44,7 +48,9 @@ class MarkingTranslations:
 
     @staticmethod
     def _frame(result: str, *english: str) -> str:
-        return f"{OPEN}{result}{CLOSE}" if result in english else result
+        # gettext hands back the very English object when the catalog lacks it; an
+        # entry translated the same on purpose (ignore-same) is another object.
+        return f"{OPEN}{result}{CLOSE}" if any(result is e for e in english) else result
 
     def ugettext(self, message: str) -> str:
         return self._frame(self.inner.ugettext(message), message)
@@ -93,19 +99,17 @@ def mark_untranslated(html: str) -> str:
             match = TAG_NAME.match(token)
             if match:
                 closing, name = match.group(1), match.group(2).lower()
-                if name in TEXT_ONLY:
-                    inside.append(name) if not closing else inside and inside.pop()
+                # Our templates never misnest these, so a closing tag ends the last one.
+                if name in TEXT_ONLY and not closing:
+                    inside.append(name)
+                elif name in TEXT_ONLY and inside:
+                    inside.pop()
             out.append(token.replace(OPEN, "").replace(CLOSE, ""))
         elif inside:
             out.append(token.replace(OPEN, "").replace(CLOSE, ""))
         else:
             out.append(token.replace(OPEN, SPAN).replace(CLOSE, "</span>"))
     return "".join(out)
-
-
-def plain(text: str) -> str:
-    """A string with no frame left in it (a header, a value for a script)."""
-    return text.replace(OPEN, "").replace(CLOSE, "") if isinstance(text, str) else text
 
 
 def _catalogs(translations: Path) -> Iterator[Path]:

@@ -100,17 +100,13 @@ document.addEventListener("input", (event) => {
   );
 });
 
-// Live regions (the tax estimate, the count of departments found) speak once
-// the visitor pauses: new text waits until a second has passed without
-// another answer or another keystroke, and text that has not changed is not
-// written again, which would make screen readers repeat it. What htmx brings
-// for a live region is held here instead of swapped at once.
+// Live regions marked data-calm (the tax estimate, the count of departments
+// found) speak once the visitor pauses: new text waits until a second has
+// passed without another answer or another keystroke, and text that has not
+// changed is not written again, which would make screen readers repeat it.
+// What htmx brings for such a region is held here instead of swapped at once.
 const CALM_DELAY = 1000;
 const pending = new Map();
-
-function isLive(element) {
-  return element.matches("[aria-live], [role=status], [role=alert]");
-}
 
 function speakWhenCalm(region, nodes) {
   const entry = pending.get(region) || {};
@@ -123,6 +119,8 @@ function speakWhenCalm(region, nodes) {
     fresh.append(...entry.nodes);
     if (text(fresh) !== text(region)) {
       region.replaceChildren(...fresh.childNodes);
+      window.htmx.process(region);  // what htmx would have done with a swap of its own
+      showScripted(region);
     }
   }, CALM_DELAY);
   pending.set(region, entry);
@@ -130,7 +128,7 @@ function speakWhenCalm(region, nodes) {
 
 document.addEventListener("htmx:beforeSwap", (event) => {
   const detail = event.detail;
-  if (!detail.shouldSwap || !detail.target || !isLive(detail.target)) {
+  if (!detail.shouldSwap || !detail.target || !detail.target.matches("[data-calm]")) {
     return;
   }
   const template = document.createElement("template");
@@ -140,9 +138,12 @@ document.addEventListener("htmx:beforeSwap", (event) => {
 });
 document.addEventListener("htmx:oobBeforeSwap", (event) => {
   const detail = event.detail;
-  if (detail.shouldSwap && isLive(detail.target)) {
+  if (detail.shouldSwap && detail.target.matches("[data-calm]")) {
+    // An outerHTML swap brings the region itself; keep only what it holds.
+    const own = detail.fragment.firstElementChild;
+    const holder = own && own.id === detail.target.id ? own : detail.fragment;
     detail.shouldSwap = false;
-    speakWhenCalm(detail.target, [...detail.fragment.childNodes]);
+    speakWhenCalm(detail.target, [...holder.childNodes]);
   }
 });
 // Still typing: what is waiting to be said waits a little longer.

@@ -73,6 +73,21 @@ def announcements(phrases: list[str]) -> list[str]:
     return [p for p in phrases if p.startswith(("polite: ", "assertive: "))]
 
 
+# static/js/app.js holds a live region's new text this long after the last keystroke.
+CALM_DELAY_MS = 1000
+
+
+def settled_announcements(page: Page, expected: int, timeout_ms: int = 15000) -> list[str]:
+    """What live regions said once they settled: waits until ``expected`` announcements
+    have come (or the time is up), then long enough for any further one to come too."""
+    waited = 0
+    while len(announcements(spoken(page))) < expected and waited < timeout_ms:
+        page.wait_for_timeout(100)
+        waited += 100
+    page.wait_for_timeout(CALM_DELAY_MS + 1000 if expected else CALM_DELAY_MS + 1500)
+    return announcements(spoken(page))
+
+
 def compare_with_golden(name: str, phrases: list[str], may_update: bool = True) -> str:
     """An empty string when the transcript is the reviewed one, else a readable diff.
 

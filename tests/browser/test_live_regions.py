@@ -14,7 +14,6 @@ from . import screen_reader
 from .journeys import WITHOUT_JAVASCRIPT
 
 DONATE = "/fr/faire-un-don/"
-SETTLED = 2500  # ms: the wait after the last keystroke (1 s in app.js, plus the request)
 
 
 def listen(page: Page, url: str) -> None:
@@ -29,9 +28,9 @@ def plain(text: str) -> str:
     return " ".join(re.split(r"\s+", text.replace("\u202f", " ").replace("\u00a0", " "))).strip()
 
 
-def heard(page: Page) -> list[str]:
-    page.wait_for_timeout(SETTLED)
-    return [plain(p) for p in screen_reader.announcements(screen_reader.spoken(page))]
+def heard(page: Page, expected: int = 1) -> list[str]:
+    """The announcements made since the last ``forget``, once live regions settled."""
+    return [plain(p) for p in screen_reader.settled_announcements(page, expected)]
 
 
 def estimate_of(page: Page) -> str:
@@ -55,10 +54,10 @@ def test_typing_an_amount_at_a_real_pace_is_announced_once(page: Page, server: s
 def test_leaving_the_amount_field_says_nothing_again(page: Page, server: str) -> None:
     listen(page, server + DONATE)
     page.locator("#amount").fill("80")
-    page.wait_for_timeout(SETTLED)
+    heard(page)
     screen_reader.forget(page)
     page.keyboard.press("Tab")
-    assert heard(page) == []
+    assert heard(page, expected=0) == []
 
 
 def test_arrowing_through_the_amounts_is_announced_once_they_settle(
@@ -112,7 +111,7 @@ def test_searching_at_a_real_pace_announces_the_count_once(page: Page, server: s
     # The same search again changes nothing, and says nothing.
     screen_reader.forget(page)
     page.locator("form.search button").click()
-    assert heard(page) == []
+    assert heard(page, expected=0) == []
 
 
 def test_company_details_are_shown_and_required_only_for_a_company(page: Page, server: str) -> None:

@@ -18,15 +18,14 @@ from .helpers import assert_accessible, assert_no_horizontal_scroll
 ORIGIN = "http://rtl.test"
 
 
-@pytest.fixture
-def arabic_site(page: Page, tmp_path: Path) -> Page:
+def serve_arabic(page: Page, tmp_path: Path, leave_out: tuple[str, ...] = (), **config) -> Page:
     """The site with an Arabic catalog dropped in, served in-process to the browser."""
     translations = tmp_path / "translations"
     shutil.copytree(TRANSLATIONS_DIR, translations)
-    add_language(translations, "ar")
+    add_language(translations, "ar", leave_out=leave_out)
     client = create_app(
         {"TRANSLATIONS_DIR": str(translations), "DATA_DIR": str(tmp_path / "var"),
-         "SECRET_KEY": "r" * 40}
+         "SECRET_KEY": "r" * 40, **config}
     ).test_client()  # fmt: skip
 
     def serve(route: Route) -> None:
@@ -38,6 +37,11 @@ def arabic_site(page: Page, tmp_path: Path) -> Page:
 
     page.route(f"{ORIGIN}/**", serve)
     return page
+
+
+@pytest.fixture
+def arabic_site(page: Page, tmp_path: Path) -> Page:
+    return serve_arabic(page, tmp_path)
 
 
 def box(page: Page, selector: str) -> dict:
@@ -104,12 +108,29 @@ def test_numbers_and_addresses_read_in_their_own_order_in_arabic(
     assert street.inner_text() == "47-83 boulevard de l’Hôpital"
     words = street.evaluate(GROUP_POSITIONS)
     assert words == sorted(words), "the street number stays before the street, left to right"
-    # English left untranslated in an Arabic page reads left to right, full stop included.
-    page.screenshot(path=str(tmp_path / "ar-department.png"), full_page=True)
 
 
-def test_untranslated_text_is_marked_with_its_language_and_direction(arabic_site: Page) -> None:
-    page = arabic_site
+UNTRANSLATED = "Pneumology (respiratory medicine) treats diseases of the lungs and airways."
+
+
+def test_untranslated_text_reads_left_to_right_full_stop_included(
+    page: Page, tmp_path: Path
+) -> None:
+    """A paragraph still in English in an Arabic page (a preview language) is marked
+    English and left to right, so its full stop stays at its end, on the right."""
+    page = serve_arabic(page, tmp_path, leave_out=(UNTRANSLATED,), LOCALE_THRESHOLD=50)
     page.goto(f"{ORIGIN}/ar/departments/pneumology")
-    for element in page.locator("main [lang=en]").all():
+    marked = page.locator("main [lang=en]")
+    assert marked.count() > 0
+    for element in marked.all():
         assert element.get_attribute("dir") == "ltr"
+    paragraph = page.locator("main [lang=en]", has_text="respiratory medicine").first
+    stop, last_letter = paragraph.evaluate(
+        """(e) => {
+            const node = e.firstChild, end = node.textContent.length;
+            const x = (i) => { const r = document.createRange(); r.setStart(node, i);
+                               r.setEnd(node, i + 1); return r.getBoundingClientRect().x; };
+            return [x(end - 1), x(end - 2)];
+        }"""
+    )
+    assert stop > last_letter, "the full stop follows the sentence, on its right"

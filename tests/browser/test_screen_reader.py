@@ -77,11 +77,6 @@ def read_on(page: Page, steps: int) -> None:
     )
 
 
-def settle(page: Page) -> None:
-    """Long enough for a live region to speak (app.js holds it a second)."""
-    page.wait_for_timeout(2500)
-
-
 def restart_after_navigation(page: Page) -> None:
     page.wait_for_load_state()
     screen_reader.start(page)
@@ -98,11 +93,11 @@ def follow_journey(
     field, text = typed
     page.locator(field).focus()
     page.keyboard.type(text, delay=250)
-    settle(page)
+    screen_reader.settled_announcements(page, expected=1)
     page.get_by_role("button", name=send).focus()
     page.keyboard.press("Enter")
     expect(page.locator(".error-summary")).to_be_focused()
-    settle(page)
+    screen_reader.settled_announcements(page, expected=1)  # and no second one
     read_on(page, 24)
     log = screen_reader.spoken(page)
     live = screen_reader.announcements(log)

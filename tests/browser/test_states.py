@@ -218,3 +218,17 @@ def test_the_dark_colour_scheme_passes_axe_too(watched: Page, server: str, path:
         watched.click("#donation-form button[type=submit]")
         expect(watched.locator(".error-summary")).to_be_focused()
         assert_accessible(watched)  # error colours in the dark scheme
+
+
+@pytest.mark.parametrize("path", DARK_PAGES)
+def test_forced_colours_pass_axe_too(watched: Page, server: str, path: str) -> None:
+    """Windows high contrast replaces the site's colours with the system's: what is left
+    (borders, focus, error states) must still pass, forms in error included."""
+    watched.emulate_media(forced_colors="active", reduced_motion="reduce")
+    watched.goto(server + path)
+    assert watched.evaluate("matchMedia('(forced-colors: active)').matches")
+    assert_accessible(watched)
+    if "donate" in path:
+        watched.click("#donation-form button[type=submit]")
+        expect(watched.locator(".error-summary")).to_be_focused()
+        assert_accessible(watched)

@@ -26,7 +26,7 @@ def test_the_home_page_explains_each_abbreviation_once_at_first_use(
     site_client: FlaskClient, locale: str
 ) -> None:
     doc = soup(site_client.get(f"/{locale}/").data)
-    main = doc.find("main")
+    main = doc.body
     explained = main.find_all("abbr")
     shorts = [tag.get_text() for tag in explained]
     assert len(shorts) == len(set(shorts))  # once each
@@ -46,8 +46,9 @@ def test_the_home_page_explains_each_abbreviation_once_at_first_use(
 
 def test_the_filter_explains_whole_words_outside_tags_once_per_page(app: Flask) -> None:
     with app.test_request_context("/fr/"):
-        first = abbr(Markup('<a title="AP-HP">AP-HP</a> et APHP, AP-HPX, l’Inserm'))
-        again = abbr("AP-HP")
+        context = app.jinja_env.from_string("").new_context()
+        first = abbr(context, Markup('<a title="AP-HP">AP-HP</a> et APHP, AP-HPX, l’Inserm'))
+        again = abbr(context, "AP-HP")
     assert str(first).count("<abbr") == 2
     assert 'title="AP-HP"' in str(first)  # the attribute is left alone
     assert "AP-HPX" in str(first)
@@ -58,3 +59,15 @@ def test_the_filter_explains_whole_words_outside_tags_once_per_page(app: Flask) 
 def test_the_siren_number_is_explained_on_the_donation_form(site_client: FlaskClient) -> None:
     doc = soup(site_client.get("/en/donate/").data)
     assert "identifies a French company" in text_of(doc.find(id="siren-hint"))
+
+
+@pytest.mark.parametrize("path", ["/fr/services/pneumologie", "/en/privacy/", "/fr/accessibilite/"])
+def test_every_page_explains_an_abbreviation_where_it_is_first_met(
+    site_client: FlaskClient, path: str
+) -> None:
+    doc = soup(site_client.get(path).data)
+    for short, full in TABLE.items():
+        uses = [s for s in doc.body.find_all(string=True) if short in s]
+        if uses:
+            assert uses[0].parent.name == "abbr", f"{short} first met unexplained on {path}"
+            assert uses[0].parent["title"] == full

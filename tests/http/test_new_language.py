@@ -66,20 +66,23 @@ def test_translators_give_the_url_words_of_their_language(
             "pneumology": "neumologia",
             "department": "servicio",
             "contacts": "Contactos",  # not a URL word: the English one serves
-            "donate": "servicios",  # already the departments': the English one serves
+            "donate": "neumologia",  # a department's word, but another kind: allowed
+            "urology": "neumologia",  # the same as pneumology's: both keep their English
         },
     )
     client = site(translations, tmp_path).test_client()
-    assert client.get("/es/servicios/neumologia").status_code == 200
+    assert client.get("/es/servicios/pneumology").status_code == 200
+    assert client.get("/es/servicios/urology").status_code == 200
+    assert client.get("/es/servicios/neumologia").status_code == 404
     assert client.get("/es/departments/pneumology").status_code == 404
     assert client.get("/es/contacts/").status_code == 200
-    assert client.get("/es/donate/").status_code == 200
+    assert client.get("/es/neumologia/").status_code == 200  # the donation page
     french = soup(client.get("/fr/services/pneumologie").data)
-    assert french.select_one("nav.languages a[hreflang=es]")["href"] == "/es/servicios/neumologia"
-    page = soup(client.get("/es/servicios/neumologia").data)
-    assert page.select_one("a[href^='/es/contacts/?servicio=neumologia']") is not None
+    assert french.select_one("nav.languages a[hreflang=es]")["href"] == "/es/servicios/pneumology"
+    page = soup(client.get("/es/servicios/pneumology").data)
+    assert page.select_one("a[href^='/es/contacts/?servicio=pneumology']") is not None
     warnings = [r.getMessage() for r in caplog.records if "URL word" in r.getMessage()]
-    assert len(warnings) == 2
+    assert len(warnings) == 3
     assert any("'Contactos' cannot be part of a URL" in w for w in warnings)
 
 
@@ -191,3 +194,32 @@ def test_the_preview_shows_a_saved_catalog_on_the_next_reload(
     html = client.get("/fr/").get_data(as_text=True)
     assert "Donner à l’institut" in html
     assert "Faire un don" not in html
+
+
+def test_an_error_while_marking_leaves_no_frame_on_the_error_page(
+    translations: Path, tmp_path: Path
+) -> None:
+    add_language(translations, "it", share=0.5)
+    app = site(translations, tmp_path, LOCALE_THRESHOLD=40)
+
+    def broken() -> object:
+        from iuc_portal.views import render_page
+
+        return render_page("pages/no-such-page.html", title="Broken")
+
+    app.add_url_rule("/it/broken", "broken", broken)
+    response = app.test_client().get("/it/broken")
+    assert response.status_code == 500
+    html = response.get_data(as_text=True)
+    assert "\ue000" not in html
+    assert "\ue001" not in html
+
+
+def test_what_a_visitor_types_never_becomes_a_language_mark(
+    translations: Path, tmp_path: Path
+) -> None:
+    add_language(translations, "it", share=0.5)
+    client = site(translations, tmp_path, LOCALE_THRESHOLD=40).test_client()
+    page = soup(client.get("/it/departments/?q=%EE%80%80poumon%EE%80%81").data)
+    status = page.find(id="search-status")
+    assert status.find("span", attrs={"lang": "en"}, string=lambda s: "poumon" in (s or "")) is None

@@ -20,11 +20,12 @@ from iuc_portal.catalogs import (
 )
 from iuc_portal.catalogs.header import usual_plural_forms
 from iuc_portal.catalogs.sources import init
-from iuc_portal.content.url_words import groups
-from iuc_portal.paths import TRANSLATIONS_DIR
+from iuc_portal.content import load_content
+from iuc_portal.content.url_words import usable_words
+from iuc_portal.paths import CONTENT_DIR, TRANSLATIONS_DIR
 
 PLURAL = ("%(num)d department", "%(num)d departments")
-URL_GROUPS = {"section": ["departments", "contacts"], "department": ["pneumology"]}
+CONTENT = load_content(CONTENT_DIR)  # its English URL words: departments, pneumology...
 
 
 def template(*extra: str) -> Catalog:
@@ -90,7 +91,7 @@ def problems_of(path: Path, **options) -> list[str]:
         template(),
         shipped=options.get("shipped", True),
         formatted=options.get("formatted", formatted),
-        url_groups=URL_GROUPS,
+        content=CONTENT,
     )
     return [str(problem) for problem in found]
 
@@ -168,10 +169,35 @@ def test_a_good_catalog_passes(tmp_path: Path) -> None:
         ({"Home": "Page  d’accueil"}, None, "it has two spaces in a row"),
         # Not formatted (JSON content here): %% would show as two signs.
         ({"Taxes are reduced by 66%.": "L’impôt est réduit de 66\u00a0%%."}, None, "%% shows"),
+        # Markup a browser reads though it hides from a simple pattern (translations reach
+        # templates as trusted HTML): a redirect, a link elsewhere, a script.
+        (
+            {
+                'See the <a href="%(url)s">site map</a>.': 'Voir le <a href="%(url)s">plan</a>.'
+                '<meta/http-equiv="refresh"/content="0;url=//evil.example">'
+            },
+            None,
+            "the tag <meta content http-equiv> is not in the English",
+        ),
+        (
+            {
+                'See the <a href="%(url)s">site map</a>.': 'Voir le <a href="%(url)s">plan</a>.'
+                '<a/href="//evil.example/login">Connexion</a'
+            },
+            None,
+            'the tag <a href="//evil.example/login"> is not in the English',
+        ),
+        ({"Home": "Accueil<svg/onload=alert(1)>"}, None, "the tag <svg onload> is not in"),
+        ({"Home": "Accueil <!-- x -->"}, None, "the tag <!-- x --> is not in the English"),
+        ({"Home": "Accueil 1 < 2"}, None, "it has a < that is not in the English"),
         # URL words: plain, and each its own.
         ({"departments": "Services"}, None, "'Services' cannot be part of a URL"),
         ({"departments": "réseau"}, None, "cannot be part of a URL"),
-        ({"departments": "contacts"}, None, "is already the URL word of the section"),
+        (
+            {"departments": "contacts"},
+            None,
+            "'contacts' is also the URL word of the section 'contacts'",
+        ),
     ],
 )
 def test_each_fault_is_named_with_its_line(
@@ -320,10 +346,9 @@ def test_a_shipped_language_without_a_catalog_is_named(tmp_path: Path) -> None:
 def test_the_projects_catalogs_pass(app) -> None:
     with (TRANSLATIONS_DIR / "messages.pot").open("rb") as handle:
         committed = read_po(handle)
-    url_groups = groups(app.extensions["iuc_content"])
-    assert [
-        str(p) for p in check_all(TRANSLATIONS_DIR, committed, ["fr", "en"], None, url_groups)
-    ] == []
+    content = app.extensions["iuc_content"]
+    problems = check_all(TRANSLATIONS_DIR, committed, ["fr", "en"], None, content)
+    assert [str(p) for p in problems] == []
 
 
 def test_status_counts_a_copy_of_the_english_as_untranslated(tmp_path: Path) -> None:
@@ -388,3 +413,43 @@ def test_a_new_catalog_has_a_real_header_and_the_usual_plural_rule(
     # And GNU gettext reads it without a word.
     result = subprocess.run(["msgfmt", "-c", "-o", "/dev/null", str(path)], capture_output=True)
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize(
+    ("words", "fixed", "kept"),
+    [
+        # A translation equal to another page's English word: the translation goes.
+        ({"pneumology": "oncology"}, {}, {}),
+        # Two translations alike: both go, each page keeps its English word.
+        ({"pneumology": "poumon", "oncology": "poumon"}, {}, {}),
+        # A cascade: b falls back to "b", which c's translation had taken.
+        ({"a": "x", "b": "x", "c": "b"}, {}, {}),
+        # The JSON's own word (the web team's) is never the one left out.
+        ({"pneumology": "pneumo"}, {"oncology": "pneumo"}, {}),
+        # Good words stay.
+        ({"pneumology": "pneumologie", "oncology": "oncologie"}, {}, None),
+    ],
+)
+def test_url_words_left_out_leave_one_word_per_page(
+    words: dict[str, str], fixed: dict[str, str], kept: dict[str, str] | None
+) -> None:
+    kinds = {"department": ["pneumology", "oncology", "a", "b", "c"]}
+    usable, left_out = usable_words(kinds, words, fixed)
+    assert usable == (words if kept is None else kept)
+    assert set(left_out) == set(words) - set(usable)
+    final = [fixed.get(e) or usable.get(e) or e for e in kinds["department"]]
+    assert len(final) == len(set(final))
+
+
+def test_a_line_separator_inside_a_text_is_text(tmp_path: Path) -> None:
+    """gettext splits lines at newlines only; a pasted U+2028 belongs to the text."""
+    path = edit(french(tmp_path), 'msgstr "Accueil"', 'msgstr "Page\u2028d’accueil"')
+    assert problems_of(path) == []
+    assert subprocess.run(["msgfmt", "-c", "-o", "/dev/null", str(path)]).returncode == 0
+
+
+def test_a_byte_order_mark_is_named(tmp_path: Path) -> None:
+    path = french(tmp_path)
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    [problem] = problems_of(path)
+    assert ":1: the file starts with a byte-order mark" in problem

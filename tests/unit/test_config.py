@@ -115,6 +115,8 @@ def test_an_unknown_payment_provider_is_refused(
         ({"SITE_URL": "https://iuc.example.org", "SECRET_KEY": ""}, "IUC_SECRET_KEY must be set"),
         ({"SITE_URL": "https://iuc.example.org", "SECRET_KEY": "k" * 40, "DEBUG": True},
          "debug must be off"),
+        ({"SITE_URL": "https://iuc.example.org", "SECRET_KEY": "k" * 40, "PREVIEW": True},
+         "IUC_PREVIEW is a translator's preview"),
     ],
 )  # fmt: skip
 def test_production_refuses_to_start_without_what_a_public_site_needs(

@@ -12,14 +12,15 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from babel.messages.catalog import Catalog, Message
 from babel.messages.pofile import PoFileError, read_po
 
 from iuc_portal.completeness import URL_CONTEXT
-from iuc_portal.content.url_words import word_problems
+from iuc_portal.content import Content
+from iuc_portal.content.url_words import groups, json_words, usable_words
 
 from .header import check_header, parse_plural_forms
 from .problems import Problem, about, entry_label
@@ -87,15 +88,16 @@ def _read(path: Path, code: str) -> tuple[Catalog | None, list[Problem]]:
     return catalog, problems
 
 
-def check_url_words(
-    path: Path, catalog: Catalog, url_groups: Mapping[str, Iterable[str]]
-) -> list[Problem]:
-    words = {m.id: m.string for m in entries(catalog) if m.context == URL_CONTEXT and m.string}
-    by_english = {m.id: m for m in entries(catalog) if m.context == URL_CONTEXT}
+def check_url_words(path: Path, catalog: Catalog, content: Content) -> list[Problem]:
+    """Each URL word the site would leave out, named on the entry that gives it."""
+    code = path.parent.parent.name
+    entries_ = {m.id: m for m in entries(catalog) if m.context == URL_CONTEXT and not m.fuzzy}
+    words = {english: m.string for english, m in entries_.items() if m.string != english}
+    words = {english: word for english, word in words.items() if word}
+    _, left_out = usable_words(groups(content), words, json_words(content, code))
     return [
-        about(path, by_english[english], reason, "Choose another word.")
-        for english, reason in word_problems(url_groups, words).items()
-        if english in by_english
+        about(path, entries_[english], reason, "Choose another word, or keep the English one.")
+        for english, reason in left_out.items()
     ]
 
 
@@ -104,7 +106,7 @@ def check_catalog(
     template: Catalog,
     shipped: bool,
     formatted: frozenset[tuple] | None = None,
-    url_groups: Mapping[str, Iterable[str]] | None = None,
+    content: Content | None = None,
 ) -> list[Problem]:
     code = po_path.parent.parent.name
     catalog, problems = _read(po_path, code)
@@ -131,8 +133,8 @@ def check_catalog(
     )
     for message in entries(catalog):
         problems += check_message(message, rules, shipped, po_path)
-    if url_groups is not None:
-        problems += check_url_words(po_path, catalog, url_groups)
+    if content is not None:
+        problems += check_url_words(po_path, catalog, content)
     if not problems:
         problems += msgfmt(po_path)
     return problems
@@ -161,7 +163,7 @@ def check_all(
     template: Catalog,
     shipped: Iterable[str],
     formatted: frozenset[tuple] | None = None,
-    url_groups: Mapping[str, Iterable[str]] | None = None,
+    content: Content | None = None,
 ) -> list[Problem]:
     shipped = set(shipped)
     problems = []
@@ -169,7 +171,7 @@ def check_all(
     for po_path in sorted(translations.glob("*/LC_MESSAGES/messages.po")):
         code = po_path.parent.parent.name
         found.add(code)
-        problems += check_catalog(po_path, template, code in shipped, formatted, url_groups)
+        problems += check_catalog(po_path, template, code in shipped, formatted, content)
     problems += [
         Problem(
             translations,

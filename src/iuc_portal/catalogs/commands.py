@@ -13,7 +13,6 @@ from flask.cli import AppGroup
 
 from iuc_portal.build import compile_catalogs
 from iuc_portal.completeness import catalog_stats
-from iuc_portal.content.url_words import groups
 
 from .check import check_all, check_template, formatted_entries
 from .sources import TEMPLATE, extract, init, project_root, read_catalog, update
@@ -92,7 +91,7 @@ def check_command() -> None:
         committed,
         current_app.config["SHIPPED_LOCALES"],
         formatted_entries(fresh),
-        groups(current_app.extensions["iuc_content"]),
+        current_app.extensions["iuc_content"],
     )
     for problem in problems:
         click.echo(str(problem), err=True)

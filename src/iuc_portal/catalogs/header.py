@@ -19,6 +19,7 @@ from .problems import Problem
 PLURAL_FORMS = re.compile(r"^\s*nplurals\s*=\s*(\S+?)\s*;\s*plural\s*=\s*(.+?)\s*;?\s*$")
 # Numbers enough to tell plural rules apart: every ending, and the large round numbers.
 SAMPLES = [*range(1001), 10**4, 10**5, 10**6, 2 * 10**6, 10**9]
+# What Babel and gettext write in a header until someone fills it in.
 PLACEHOLDER_VALUES = ("PROJECT", "FULL NAME", "EMAIL@ADDRESS", "LL@li.org", "LANGUAGE <")
 
 
@@ -81,16 +82,13 @@ def check_header(path: Path, header: dict[str, tuple[str, int]], code: str) -> l
         problems.append(Problem(path, line, "the header has no Plural-Forms", todo))
     else:
         try:
-            _, expression = parse_plural_forms(value)
+            count, expression = parse_plural_forms(value)
         except ValueError as error:
             todo = f"For {language_name(code)}, write: {usual}" if usual else ""
             problems.append(Problem(path, line, f"Plural-Forms is not valid: {error}", todo))
         else:
             expected = usual_plural_forms(code)
-            if expected and (
-                int(value.split("=")[1].split(";")[0]) != expected[0]
-                or not same_rule(expression, expected[1])
-            ):
+            if expected and (count != expected[0] or not same_rule(expression, expected[1])):
                 problems.append(
                     Problem(
                         path,

@@ -13,6 +13,7 @@ import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from pathlib import Path
 
 from babel.messages.catalog import Message
@@ -22,8 +23,6 @@ from iuc_portal.completeness import INTENTIONALLY_SAME, URL_CONTEXT, same_as_eng
 from .problems import Problem, about
 
 PLACEHOLDER = re.compile(r"%\(\w+\)[#0 +-]*\d*(?:\.\d+)?[diouxXeEfFgGcrsa]|\{\w+\}")
-TAG = re.compile(r"<\s*(/?)\s*([a-zA-Z][a-zA-Z0-9]*)((?:\s[^>]*)?)>")
-ATTRIBUTE = re.compile(r"([\w:-]+)\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s>]+)")
 VOID = {"br", "img", "hr", "wbr", "input"}
 LINK_ATTRIBUTES = {"href", "src"}  # their values must not change; a title may be translated
 # French typography: no ordinary space before : ; ! ? » or after «; a space
@@ -66,30 +65,71 @@ def placeholders(text: str) -> Counter[str]:
     return Counter(PLACEHOLDER.findall(text))
 
 
-def _tag(closing: str, name: str, attributes: str) -> str:
-    kept = sorted(
-        f"{attr}={value}" if attr.lower() in LINK_ATTRIBUTES else attr
-        for attr, value in ATTRIBUTE.findall(attributes)
-    )
-    return f"<{closing}{name.lower()} {' '.join(kept)}>".replace(" >", ">")
+class _Markup(HTMLParser):
+    """The tags of a text as a browser reads them: ``<a/href=...>`` and ``<svg/onload>``
+    are tags too, and so is anything else that is not plain text (comments, doctypes)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[tuple[str, str, str]] = []  # (kind, name, shown)
+
+    def _attributes(self, attrs: list[tuple[str, str | None]]) -> str:
+        return "".join(
+            f' {name}="{value}"' if name in LINK_ATTRIBUTES else f" {name}"
+            for name, value in sorted(attrs, key=lambda pair: pair[0])
+        )
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.found.append(("start", tag, f"<{tag}{self._attributes(attrs)}>"))
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.found.append(("void", tag, f"<{tag}{self._attributes(attrs)}>"))
+
+    def handle_endtag(self, tag: str) -> None:
+        self.found.append(("end", tag, f"</{tag}>"))
+
+    def handle_comment(self, data: str) -> None:
+        self.found.append(("other", "", f"<!--{data}-->"))
+
+    def handle_decl(self, decl: str) -> None:
+        self.found.append(("other", "", f"<!{decl}>"))
+
+    def handle_pi(self, data: str) -> None:
+        self.found.append(("other", "", f"<?{data}>"))
+
+    def unknown_decl(self, data: str) -> None:
+        self.found.append(("other", "", f"<![{data}]>"))
+
+
+def _markup(text: str) -> list[tuple[str, str, str]]:
+    parser = _Markup()
+    parser.feed(text)
+    parser.close()
+    if parser.rawdata:  # an unfinished tag: "<a/href=//elsewhere" runs on into the page
+        parser.found.append(("other", "", parser.rawdata[:40]))
+    return parser.found
 
 
 def tags(text: str) -> Counter[str]:
-    return Counter(_tag(*found) for found in TAG.findall(text))
+    return Counter(shown for _, _, shown in _markup(text))
 
 
 def tags_nest(text: str) -> bool:
     """Every tag opened is closed, in order: ``</a> x <a>`` is not a link."""
     open_tags: list[str] = []
-    for closing, name, attributes in TAG.findall(text):
-        name = name.lower()
-        if name in VOID or attributes.rstrip().endswith("/"):
-            continue
-        if not closing:
+    for kind, name, _ in _markup(text):
+        if kind == "end":
+            if not open_tags or open_tags.pop() != name:
+                return False
+        elif kind == "start" and name not in VOID:
             open_tags.append(name)
-        elif not open_tags or open_tags.pop() != name:
-            return False
     return not open_tags
+
+
+def stray_brackets(english: str, form: str) -> bool:
+    """A ``<`` the English does not have, outside its tags: the start of markup a browser
+    may still read (translations reach templates as trusted HTML)."""
+    return form.count("<") > english.count("<")
 
 
 class _AnyValue(dict):
@@ -243,6 +283,13 @@ def _form_problems(
             )
         )
     theirs, ours = tags(english), tags(form)
+    if stray_brackets(english, form) and ours == theirs:
+        problems.append(
+            (
+                "it has a < that is not in the English",
+                "Remove it: a < starts HTML code, which the page would read as such.",
+            )
+        )
     if ours != theirs:
         lost, added = theirs - ours, ours - theirs
         what = "; ".join(

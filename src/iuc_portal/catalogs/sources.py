@@ -22,7 +22,7 @@ from babel.messages.pofile import read_po, write_po
 
 from iuc_portal.paths import PACKAGE_DIR
 
-from .header import language_name, plural_forms_line
+from .header import PLACEHOLDER_VALUES, language_name, plural_forms_line
 
 TEMPLATE = "messages.pot"
 TEMPLATE_COMMENT = (
@@ -39,7 +39,6 @@ EXTRACT_OPTIONS = [
     "--add-location", "file", "--sort-by-file",
     "--add-comments", "Translators:", "--strip-comments",
 ]  # fmt: skip
-PLACEHOLDERS = ("EMAIL@ADDRESS", "LL@li.org", "FULL NAME", "PROJECT")
 
 
 def project_root() -> Path:
@@ -107,11 +106,11 @@ def _fill_header(catalog: Catalog, code: str) -> None:
     catalog.header_comment = CATALOG_COMMENT.format(
         language=language_name(code), project=catalog.project
     )
-    if any(p in (catalog.msgid_bugs_address or "") for p in PLACEHOLDERS):
+    if any(p in (catalog.msgid_bugs_address or "") for p in PLACEHOLDER_VALUES):
         catalog.msgid_bugs_address = ""
-    if any(p in (catalog.language_team or "") for p in PLACEHOLDERS):
+    if any(p in (catalog.language_team or "") for p in PLACEHOLDER_VALUES):
         catalog.language_team = language_name(code)
-    if any(p in (catalog.last_translator or "") for p in PLACEHOLDERS):
+    if any(p in (catalog.last_translator or "") for p in PLACEHOLDER_VALUES):
         catalog.last_translator = ""
 
 
@@ -143,6 +142,6 @@ def init(translations: Path, code: str) -> Path:
     _fill_header(catalog, code)
     if forms := plural_forms_line(code):
         catalog.mime_headers = [("Plural-Forms", forms)]
-    path.parent.mkdir(parents=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
     write_catalog(path, catalog)
     return path

@@ -97,8 +97,21 @@ def scan(path: Path) -> Scan:
     entries: list[_Entry] = []
     entry: _Entry | None = None
     keyword: str | None = None
-    for number, raw in enumerate(text.splitlines(), start=1):
-        line = raw.strip()
+    if text.startswith("\ufeff"):
+        result.problems.append(
+            Problem(
+                path,
+                1,
+                "the file starts with a byte-order mark, which gettext tools refuse",
+                "Save it as UTF-8 without BOM (Poedit and Weblate do).",
+            )
+        )
+        return result
+    # Lines end at a newline only: a line separator pasted inside a text (U+2028,
+    # from a word processor) is part of the text, as gettext reads it.
+    for number, raw in enumerate(text.split("\n"), start=1):
+        raw = raw.removesuffix("\r")
+        line = raw.strip(" \t")
         if not line or line.startswith("#"):
             continue  # comments, flags, and obsolete (#~) entries
         found = KEYWORD.match(line)

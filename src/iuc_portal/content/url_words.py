@@ -38,22 +38,54 @@ def groups(content: Content) -> dict[str, list[str]]:
     }
 
 
+def json_words(content: Content, locale: str) -> dict[str, str]:
+    """English word -> the word the JSON itself gives for ``locale`` (the web team's; it wins)."""
+    every = [*content.site.sections.values(), *content.site.query_names.values()]
+    every += [d.slugs for d in content.departments]
+    return {slugs[SOURCE_LOCALE]: slugs[locale] for slugs in every if locale in slugs}
+
+
 def word_problems(
-    english_groups: Mapping[str, Iterable[str]], words: Mapping[str, str]
+    english_groups: Mapping[str, Iterable[str]],
+    words: Mapping[str, str],
+    fixed: Mapping[str, str] | None = None,
 ) -> dict[str, str]:
-    """English word -> why its translation ``words[english]`` cannot be used."""
+    """English word -> why its translation ``words[english]`` cannot be used.
+
+    Only translations are blamed: the English words and the JSON's (``fixed``) are
+    unique already, so leaving out every translation blamed, and asking again until
+    none is, always ends with one word per page.
+    """
+    fixed = fixed or {}
     problems: dict[str, str] = {}
     for kind, english_words in english_groups.items():
-        used: dict[str, str] = {}
+        final = {e: fixed.get(e) or words.get(e) or e for e in english_words}
+        translated = {e for e in english_words if e in words and e not in fixed}
+        owners: dict[str, list[str]] = {}
         for english in english_words:
-            word = words.get(english) or english
+            owners.setdefault(final[english], []).append(english)
+        for english in sorted(translated):
+            word = final[english]
+            others = [e for e in owners[word] if e != english]
             if not URL_WORD.fullmatch(word):
                 problems[english] = f"{word!r} cannot be part of a URL: use only {RULE}"
-            elif word in used and used[word] != english:
-                problems[english] = f"{word!r} is already the URL word of the {kind} {used[word]!r}"
-            else:
-                used[word] = english
+            elif others:
+                problems[english] = f"{word!r} is also the URL word of the {kind} {others[0]!r}"
     return problems
+
+
+def usable_words(
+    english_groups: Mapping[str, Iterable[str]],
+    words: Mapping[str, str],
+    fixed: Mapping[str, str] | None = None,
+) -> tuple[dict[str, str], dict[str, str]]:
+    """(the words that can serve, English word -> why each other one cannot)."""
+    words, left_out = dict(words), {}
+    while problems := word_problems(english_groups, words, fixed):
+        for english, reason in problems.items():
+            left_out.setdefault(english, reason)
+            words.pop(english)
+    return words, left_out
 
 
 def translated_words(translations_dir: Path, code: str, english: Iterable[str]) -> dict[str, str]:
@@ -75,9 +107,9 @@ def with_url_words(content: Content, translations_dir: Path, codes: Iterable[str
     for code in codes:
         if code == SOURCE_LOCALE:
             continue
-        words = translated_words(translations_dir, code, english)
-        for word, reason in word_problems(kinds, words).items():
+        found = translated_words(translations_dir, code, english)
+        words, left_out = usable_words(kinds, found, json_words(content, code))
+        for word, reason in left_out.items():
             log.warning("URL word for %r in %s not used: %s", word, code, reason)
-            words.pop(word, None)
         by_locale[code] = words
     return dataclasses.replace(content, url_words=by_locale)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import logging
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from flask import (
@@ -108,13 +109,34 @@ def render_page(
     """
     context["title"] = title
     context["description"] = description
-    # A preview language: what is not translated yet is marked as English.
-    g.mark_untranslated = in_preview()
     target = htmx_target()
-    if pristine and target is None and current_app.config["PAGE_CACHE"] and not g.mark_untranslated:
+    if pristine and target is None and current_app.config["PAGE_CACHE"] and not in_preview():
         response = _pristine_forms().render(template, context)
         response.vary.update(("HX-Request", "HX-Target"))
         return response
+    with marking_untranslated(in_preview()):
+        body = _render(template, title, fragments, target, context)
+    response = make_response(body)
+    if fragments:
+        response.vary.update(("HX-Request", "HX-Target"))
+    return response
+
+
+@contextmanager
+def marking_untranslated(on: bool) -> Iterator[None]:
+    """In a preview language, what is not translated yet is rendered framed, and the
+    frames become ``lang="en"`` spans; off again however rendering ends, so that an
+    error page rendered next is not left with frames in it."""
+    g.mark_untranslated = on
+    try:
+        yield
+    finally:
+        g.mark_untranslated = False
+
+
+def _render(
+    template: str, title: str, fragments: Fragments | None, target: str | None, context: Any
+) -> str:
     spec = (fragments or {}).get(target) if target is not None else None
     if spec:
         block, others = (spec, {}) if isinstance(spec, str) else spec
@@ -127,13 +149,7 @@ def render_page(
             body = Markup("<title>{}</title>").format(page_title(title, context.get("form"))) + body
     else:
         body = render_template(template, **context)
-    if g.mark_untranslated:
-        body = mark_untranslated(body)
-        g.mark_untranslated = False
-    response = make_response(body)
-    if fragments:
-        response.vary.update(("HX-Request", "HX-Target"))
-    return response
+    return mark_untranslated(body) if g.mark_untranslated else body
 
 
 class PristineForms:
