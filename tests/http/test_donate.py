@@ -5,12 +5,16 @@ Every test runs on SQLite and on PostgreSQL.
 
 from __future__ import annotations
 
+import json
+import shutil
 from pathlib import Path
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from iuc_portal.paths import CONTENT_DIR
+from tests.conftest import make_app
 from tests.forms import DONATION, errors_of, hidden_fields, submit
 from tests.pages import soup, text_of
 from tests.stored import stored
@@ -225,6 +229,28 @@ def test_the_estimate_is_computed_on_the_server_without_javascript(client: Flask
         .select_one("#estimate")
     )  # fmt: skip
     assert "a gift of €50 costs you €17 (up to a limit of 20% of your" in estimate
+
+
+def test_a_donor_type_without_a_reduction_is_told_so(
+    tmp_path: Path, data_dir: Path, database_url: str | None
+) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT_DIR, content)
+    settings = json.loads((content / "donations.json").read_text(encoding="utf-8"))
+    settings["eligible_reductions"] = ["individual"]
+    (content / "donations.json").write_text(json.dumps(settings), encoding="utf-8")
+    app = make_app(data_dir, database_url, TESTING=True, CONTENT_DIR=str(content))
+    client = app.test_client()
+    company = text_of(
+        soup(client.get("/fr/faire-un-don/?amount=100&donor_type=company").data)
+        .select_one("#estimate")
+    )  # fmt: skip
+    assert company == (
+        "Estimation : aucune réduction d’impôt n’est calculée pour ce type de donateur."
+    )
+    person = soup(client.get("/en/donate/?amount=100&donor_type=individual").data)
+    assert "a gift of €100 costs you €34" in text_of(person.select_one("#estimate"))
+    app.extensions["iuc_store"].engine.dispose()
 
 
 def test_a_double_submit_records_the_gift_once(client: FlaskClient, app: Flask) -> None:
