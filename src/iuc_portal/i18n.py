@@ -217,6 +217,12 @@ def isolated(value: Any, direction: str | None = None) -> Any:
     return Markup("<bdi>{}</bdi>").format(value)
 
 
+def isolated_sentence(text: str, **values: Any) -> Markup:
+    """A translated sentence (``gettext`` without its values) with each value
+    isolated, for a message built in Python and shown in HTML (a form error)."""
+    return Markup.escape(text) % {name: isolated(value) for name, value in values.items()}
+
+
 def html_isolated(format_value: Callable[..., str], direction: str | None = None) -> Callable:
     """A formatting filter whose result, in an HTML template, is isolated (``isolated``);
     in a plain-text template (a mail's text part), it stays plain."""

@@ -176,6 +176,27 @@ def test_each_mistake_has_its_message_and_nothing_is_stored(
     assert stored(app, "donations") == []
 
 
+@pytest.mark.parametrize(
+    ("locale", "amount", "shown"),
+    [
+        ("fr", "4,99", "5\u00a0€"),
+        ("en", "100000.01", "€100,000"),
+        ("fr", "2000000", "100\u202f000\u00a0€"),
+    ],
+)
+def test_the_limits_in_amount_messages_are_isolated(
+    client: FlaskClient, locale: str, amount: str, shown: str
+) -> None:
+    # An amount in a right-to-left sentence keeps its own order only inside a <bdi>.
+    doc = soup(submit(client, PAGES[locale], "donation-form", {**DONATION, "amount": amount}).data)
+    for message in (doc.select_one(".error-summary a"), doc.select_one("#amount-error")):
+        assert [bdi.get_text() for bdi in message.select("bdi")] == [shown]
+        assert "<" not in message.get_text()
+    live = soup(client.get(f"{PAGES[locale]}?preset=other&amount={amount}", headers={
+        "HX-Request": "true", "HX-Target": "estimate"}).data)  # fmt: skip
+    assert [bdi.get_text() for bdi in live.select("bdi")] == [shown]
+
+
 def test_a_field_with_an_error_is_described_by_it(client: FlaskClient) -> None:
     response = submit(client, "/en/donate/", "donation-form", {**DONATION, "email": "nope"})
     email = soup(response.data).select_one("input[name=email]")

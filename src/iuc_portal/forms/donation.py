@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from babel.numbers import format_decimal
-from flask_babel import get_locale
+from flask_babel import get_locale, gettext
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext as _lp
 from wtforms import (
@@ -21,6 +21,7 @@ from wtforms.validators import ValidationError
 
 from iuc_portal.content.models import DonationSettings, siren_is_valid
 from iuc_portal.donations import DonorType, Estimate, Frequency, estimate
+from iuc_portal.i18n import isolated_sentence
 from iuc_portal.money import CENT, AmountError, AmountProblem, format_money, parse_amount
 
 from . import OnceField, SiteForm
@@ -241,25 +242,27 @@ class DonationForm(SiteForm):
             raise ValidationError(AMOUNT_MESSAGES[AmountProblem.EMPTY])
         if gift < self.settings.min_amount:
             low = format_money(self.settings.min_amount, locale)
-            raise ValidationError(_l("Enter an amount of at least %(min)s", min=low))
+            message = gettext("Enter an amount of at least %(min)s")
+            raise ValidationError(isolated_sentence(message, min=low))
         if gift > self.settings.max_amount:
             raise ValidationError(self._too_much(locale))
         self.gift = gift
 
     def _too_much(self, locale: str) -> Any:
         high = format_money(self.settings.max_amount, locale)
-        return _l(
-            "Enter an amount of %(max)s or less; for a larger gift, please contact us", max=high
+        message = gettext(
+            "Enter an amount of %(max)s or less; for a larger gift, please contact us"
         )
+        return isolated_sentence(message, max=high)
 
-    def amount_problem(self) -> str | None:
+    def amount_problem(self) -> Any:
         """Why the amount typed gives no estimate; None when none was typed, or it reads."""
         if not (self.amount.data or "").strip():
             return None
         try:
             self.validate_amount(self.amount)
         except ValidationError as error:
-            return str(error)
+            return error.args[0]  # a sentence whose amounts are isolated (Markup)
         return None
 
     def estimate(self) -> Estimate | None:
