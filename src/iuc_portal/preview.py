@@ -117,12 +117,19 @@ def _catalogs(translations: Path) -> Iterator[Path]:
 
 
 class Reloader:
-    """For ``make preview``: compile a catalog saved since, and forget every translation."""
+    """For ``make preview``: compile a catalog saved since, and forget every translation.
+
+    A save that cannot be read as it stands (an unescaped quotation mark, an
+    unfinished text) is not compiled: Babel would read it differently from
+    Poedit and msgfmt. The last good catalogs stay, and ``problems`` says why,
+    on every page, until the translator saves a readable file.
+    """
 
     def __init__(self, app: Flask) -> None:
         self.app = app
         self.translations = Path(app.config["TRANSLATIONS_DIR"])
         self.seen = self._stamps()
+        self.problems: list[str] = []
 
     def _stamps(self) -> dict[Path, float]:
         return {path: path.stat().st_mtime for path in _catalogs(self.translations)}
@@ -131,12 +138,18 @@ class Reloader:
         stamps = self._stamps()
         if stamps == self.seen:
             return
-        try:
-            compile_catalogs(self.translations)
-        except Exception as error:  # a half-saved file: say so, keep the last good one
-            log.warning("a catalog could not be compiled yet: %s", error)
-            return
         self.seen = stamps
+        from .catalogs.syntax import scan  # the catalog tools load their CLI: only when needed
+
+        self.problems = [str(problem) for path in stamps for problem in scan(path).problems]
+        if not self.problems:
+            try:
+                compile_catalogs(self.translations)
+            except Exception as error:  # whatever Babel says, the translator reads it
+                self.problems = [f"a catalog could not be compiled: {error}"]
+        if self.problems:
+            log.warning("catalogs not reloaded:\n%s", "\n".join(self.problems))
+            return
         forget_translations(self.app)
         log.info("catalogs reloaded")
 
@@ -157,4 +170,6 @@ def compile_all(app: Flask) -> None:
 
 def init_app(app: Flask) -> None:
     if app.config["PREVIEW"]:
-        app.before_request(Reloader(app))
+        reloader = Reloader(app)
+        app.before_request(reloader)
+        app.context_processor(lambda: {"preview_problems": reloader.problems})

@@ -196,6 +196,30 @@ def test_the_preview_shows_a_saved_catalog_on_the_next_reload(
     assert "Faire un don" not in html
 
 
+def test_the_preview_names_a_mistake_that_keeps_a_save_from_showing(
+    translations: Path, tmp_path: Path
+) -> None:
+    client = site(translations, tmp_path, PREVIEW=True).test_client()
+    french = translations / "fr" / "LC_MESSAGES" / "messages.po"
+    good = french.read_text(encoding="utf-8")
+    assert client.get("/fr/").status_code == 200
+    time.sleep(0.01)  # a later modification time
+    # A quotation mark typed as is: Babel would silently cut the text short.
+    french.write_text(good.replace('msgstr "Faire un don"', 'msgstr "Faire un "don""', 1))
+    line = good[: good.index('msgstr "Faire un don"')].count("\n") + 1
+    page = soup(client.get("/fr/").data)
+    notice = page.select_one("main .preview-problems")
+    assert notice["lang"] == "en"
+    assert f"messages.po:{line}:" in text_of(notice)
+    assert "quotation mark" in text_of(notice)
+    assert "Faire un don" in text_of(page.select_one(".main-nav"))  # the last good catalog
+    time.sleep(0.01)
+    french.write_text(good.replace('msgstr "Faire un don"', 'msgstr "Faire un « don »"', 1))
+    page = soup(client.get("/fr/").data)
+    assert page.select_one(".preview-problems") is None
+    assert "Faire un « don »" in text_of(page.select_one(".main-nav"))
+
+
 def test_an_error_while_marking_leaves_no_frame_on_the_error_page(
     translations: Path, tmp_path: Path
 ) -> None:
