@@ -71,10 +71,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     content = load_content(
         Path(app.config["CONTENT_DIR"]), Path(publisher_file) if publisher_file else None
     )
-    if app.config["PREVIEW"]:
-        preview.compile_all(app)
+    preview.init_app(app)  # before the languages are looked for: it compiles catalogs
     offered = i18n.init_app(app)
-    preview.init_app(app)
     # Each language's URL words, from its catalog: /fr/services/, /es/servicios/.
     content = with_url_words(content, Path(app.config["TRANSLATIONS_DIR"]), offered.codes)
     app.extensions["iuc_content"] = content

@@ -57,17 +57,27 @@ def build_static(static_dir: Path) -> dict[str, str]:
     return manifest
 
 
+def compile_catalog(po_path: Path) -> Path:
+    """Compile one ``messages.po``; fuzzy entries are left out, as pybabel does.
+
+    The ``.mo`` is replaced in one step, so a running site never reads half of one.
+    """
+    with po_path.open("rb") as handle:
+        catalog = read_po(handle, locale=po_path.parent.parent.name)
+    mo_path = po_path.with_suffix(".mo")
+    scratch = mo_path.with_name(f".{mo_path.name}.new")
+    with scratch.open("wb") as handle:
+        write_mo(handle, catalog, use_fuzzy=False)
+    scratch.replace(mo_path)
+    return mo_path
+
+
 def compile_catalogs(translations_dir: Path) -> list[Path]:
-    """Compile each ``messages.po``; fuzzy entries are left out, as pybabel does."""
-    compiled = []
-    for po_path in sorted(translations_dir.glob("*/LC_MESSAGES/messages.po")):
-        with po_path.open("rb") as handle:
-            catalog = read_po(handle, locale=po_path.parent.parent.name)
-        mo_path = po_path.with_suffix(".mo")
-        with mo_path.open("wb") as handle:
-            write_mo(handle, catalog, use_fuzzy=False)
-        compiled.append(mo_path)
-    return compiled
+    """Compile each language's ``messages.po``."""
+    return [
+        compile_catalog(po_path)
+        for po_path in sorted(translations_dir.glob("*/LC_MESSAGES/messages.po"))
+    ]
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -30,6 +30,7 @@ from flask_babel import (
     get_locale,
     get_translations,
 )
+from flask_babel.speaklater import LazyString
 from jinja2 import pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup
@@ -217,10 +218,18 @@ def isolated(value: Any, direction: str | None = None) -> Any:
     return Markup("<bdi>{}</bdi>").format(value)
 
 
-def isolated_sentence(text: str, **values: Any) -> Markup:
-    """A translated sentence (``gettext`` without its values) with each value
-    isolated, for a message built in Python and shown in HTML (a form error)."""
-    return Markup.escape(text) % {name: isolated(value) for name, value in values.items()}
+def isolated_sentence(message: Any, **values: Any) -> LazyString:
+    """A sentence built in Python for HTML (a form's hint or error), each value isolated.
+
+    ``message`` is a lazy translation without its values (``_l("At least %(min)s")``).
+    It is translated when the page shows it, inside a preview's marking of what is
+    not translated yet, not when the form is validated.
+    """
+
+    def render() -> Markup:
+        return Markup.escape(str(message)) % {k: isolated(v) for k, v in values.items()}
+
+    return LazyString(render)
 
 
 def html_isolated(format_value: Callable[..., str], direction: str | None = None) -> Callable:

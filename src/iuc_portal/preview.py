@@ -18,6 +18,7 @@ from __future__ import annotations
 import logging
 import re
 import secrets
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -25,7 +26,7 @@ from typing import Any
 from flask import Flask, g
 from flask_babel import Domain
 
-from .build import compile_catalogs
+from .build import compile_catalog
 
 log = logging.getLogger(__name__)
 
@@ -117,41 +118,62 @@ def _catalogs(translations: Path) -> Iterator[Path]:
 
 
 class Reloader:
-    """For ``make preview``: compile a catalog saved since, and forget every translation.
+    """For ``make preview``: compile each catalog saved since, and forget every translation.
 
-    A save that cannot be read as it stands (an unescaped quotation mark, an
+    A catalog that cannot be read as it stands (an unescaped quotation mark, an
     unfinished text) is not compiled: Babel would read it differently from
-    Poedit and msgfmt. The last good catalogs stay, and ``problems`` says why,
-    on every page, until the translator saves a readable file.
+    Poedit and msgfmt. Its last good ``.mo`` stays, the other languages go on
+    reloading, and ``problems`` says why on every page until a readable save.
     """
 
     def __init__(self, app: Flask) -> None:
         self.app = app
         self.translations = Path(app.config["TRANSLATIONS_DIR"])
-        self.seen = self._stamps()
+        self.lock = threading.Lock()  # one reload at a time, whatever the server's threads
+        self.seen: dict[Path, float] = {}
         self.problems: list[str] = []
+        self.reload()  # at start too: a catalog may already be broken
 
     def _stamps(self) -> dict[Path, float]:
-        return {path: path.stat().st_mtime for path in _catalogs(self.translations)}
+        stamps = {}
+        for path in _catalogs(self.translations):
+            try:
+                stamps[path] = path.stat().st_mtime
+            except FileNotFoundError:  # deleted between listing and reading
+                continue
+        return stamps
 
     def __call__(self) -> None:
-        stamps = self._stamps()
-        if stamps == self.seen:
-            return
-        self.seen = stamps
+        if self._stamps() != self.seen:
+            with self.lock:
+                if self.reload():
+                    forget_translations(self.app)
+                    log.info("catalogs reloaded")
+
+    def reload(self) -> bool:
+        """Compile what changed and can be read; True when a catalog was compiled."""
         from .catalogs.syntax import scan  # the catalog tools load their CLI: only when needed
 
-        self.problems = [str(problem) for path in stamps for problem in scan(path).problems]
-        if not self.problems:
+        stamps = self._stamps()
+        if stamps == self.seen:
+            return False  # another thread has just done it
+        problems, compiled = [], False
+        for path, stamp in sorted(stamps.items()):
             try:
-                compile_catalogs(self.translations)
-            except Exception as error:  # whatever Babel says, the translator reads it
-                self.problems = [f"a catalog could not be compiled: {error}"]
-        if self.problems:
-            log.warning("catalogs not reloaded:\n%s", "\n".join(self.problems))
-            return
-        forget_translations(self.app)
-        log.info("catalogs reloaded")
+                found = [str(problem) for problem in scan(path).problems]
+            except FileNotFoundError:  # deleted since: its language goes at the next start
+                continue
+            if not found and self.seen.get(path) != stamp:
+                try:
+                    compile_catalog(path)
+                    compiled = True
+                except Exception as error:  # whatever Babel says, the translator reads it
+                    found = [f"{path}: the catalog could not be compiled: {error}"]
+            problems += found
+        self.seen, self.problems = stamps, problems
+        if problems:
+            log.warning("catalogs not reloaded:\n%s", "\n".join(problems))
+        return compiled
 
 
 def forget_translations(app: Flask) -> None:
@@ -163,12 +185,9 @@ def forget_translations(app: Flask) -> None:
     app.extensions["iuc_pages_rendered"].clear()
 
 
-def compile_all(app: Flask) -> None:
-    """A preview starts with every catalog compiled, so that every language is offered."""
-    compile_catalogs(Path(app.config["TRANSLATIONS_DIR"]))
-
-
 def init_app(app: Flask) -> None:
+    """In a preview, before the languages are looked for: every readable catalog is
+    compiled first, so that every language is offered."""
     if app.config["PREVIEW"]:
         reloader = Reloader(app)
         app.before_request(reloader)

@@ -261,17 +261,19 @@ def test_a_donor_type_without_a_reduction_is_told_so(
     settings["eligible_reductions"] = ["individual"]
     (content / "donations.json").write_text(json.dumps(settings), encoding="utf-8")
     app = make_app(data_dir, database_url, TESTING=True, CONTENT_DIR=str(content))
-    client = app.test_client()
-    company = text_of(
-        soup(client.get("/fr/faire-un-don/?amount=100&donor_type=company").data)
-        .select_one("#estimate")
-    )  # fmt: skip
-    assert company == (
-        "Estimation : aucune réduction d’impôt n’est calculée pour ce type de donateur."
-    )
-    person = soup(client.get("/en/donate/?amount=100&donor_type=individual").data)
-    assert "a gift of €100 costs you €34" in text_of(person.select_one("#estimate"))
-    app.extensions["iuc_store"].engine.dispose()
+    try:
+        client = app.test_client()
+        company = text_of(
+            soup(client.get("/fr/faire-un-don/?amount=100&donor_type=company").data)
+            .select_one("#estimate")
+        )  # fmt: skip
+        assert company == (
+            "Estimation : aucune réduction d’impôt n’est calculée pour ce type de donateur."
+        )
+        person = soup(client.get("/en/donate/?amount=100&donor_type=individual").data)
+        assert "a gift of €100 costs you €34" in text_of(person.select_one("#estimate"))
+    finally:
+        app.extensions["iuc_store"].engine.dispose()
 
 
 def test_a_double_submit_records_the_gift_once(client: FlaskClient, app: Flask) -> None:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import os
 import shutil
-import time
 from pathlib import Path
 
 import pytest
@@ -11,6 +11,7 @@ from flask import Flask
 
 from iuc_portal import create_app
 from iuc_portal.paths import TRANSLATIONS_DIR
+from tests.forms import DONATION, submit
 from tests.languages import add_language
 from tests.pages import soup, text_of
 
@@ -27,6 +28,16 @@ def site(translations: Path, tmp_path: Path, **config) -> Flask:
         {"TRANSLATIONS_DIR": str(translations), "DATA_DIR": str(tmp_path / "var"),
          "SECRET_KEY": "n" * 40, **config}
     )  # fmt: skip
+
+
+def save(catalog: Path, text: str) -> None:
+    """Save as a translator's editor does, with a modification time surely later."""
+    before = catalog.stat().st_mtime
+    catalog.write_text(text, encoding="utf-8")
+    os.utime(catalog, (before + 1, before + 1))
+
+
+GOOD, BROKEN = 'msgstr "Faire un don"', 'msgstr "Faire un "don""'  # a quotation mark typed as is
 
 
 def test_a_complete_german_catalog_adds_german_everywhere(
@@ -184,13 +195,7 @@ def test_the_preview_shows_a_saved_catalog_on_the_next_reload(
     assert soup(page.data).select_one("meta[name=robots]")["content"] == "noindex"
     french = translations / "fr" / "LC_MESSAGES" / "messages.po"
     assert "Faire un don" in client.get("/fr/").get_data(as_text=True)
-    time.sleep(0.01)  # a later modification time
-    french.write_text(
-        french.read_text(encoding="utf-8").replace(
-            'msgstr "Faire un don"', 'msgstr "Donner à l’institut"'
-        ),
-        encoding="utf-8",
-    )  # a translator saves in Poedit
+    save(french, french.read_text(encoding="utf-8").replace(GOOD, 'msgstr "Donner à l’institut"'))
     html = client.get("/fr/").get_data(as_text=True)
     assert "Donner à l’institut" in html
     assert "Faire un don" not in html
@@ -203,21 +208,67 @@ def test_the_preview_names_a_mistake_that_keeps_a_save_from_showing(
     french = translations / "fr" / "LC_MESSAGES" / "messages.po"
     good = french.read_text(encoding="utf-8")
     assert client.get("/fr/").status_code == 200
-    time.sleep(0.01)  # a later modification time
-    # A quotation mark typed as is: Babel would silently cut the text short.
-    french.write_text(good.replace('msgstr "Faire un don"', 'msgstr "Faire un "don""', 1))
-    line = good[: good.index('msgstr "Faire un don"')].count("\n") + 1
+    # Babel would silently cut the text short, where Poedit and msgfmt refuse it.
+    save(french, good.replace(GOOD, BROKEN, 1))
+    line = good[: good.index(GOOD)].count("\n") + 1
     page = soup(client.get("/fr/").data)
     notice = page.select_one("main .preview-problems")
     assert notice["lang"] == "en"
     assert f"messages.po:{line}:" in text_of(notice)
     assert "quotation mark" in text_of(notice)
     assert "Faire un don" in text_of(page.select_one(".main-nav"))  # the last good catalog
-    time.sleep(0.01)
-    french.write_text(good.replace('msgstr "Faire un don"', 'msgstr "Faire un « don »"', 1))
+    save(french, good.replace(GOOD, 'msgstr "Faire un « don »"', 1))
     page = soup(client.get("/fr/").data)
     assert page.select_one(".preview-problems") is None
     assert "Faire un « don »" in text_of(page.select_one(".main-nav"))
+
+
+def test_a_catalog_broken_before_the_preview_starts_is_named_too(
+    translations: Path, tmp_path: Path
+) -> None:
+    french = translations / "fr" / "LC_MESSAGES" / "messages.po"
+    good = french.read_text(encoding="utf-8")
+    save(french, good.replace(GOOD, BROKEN, 1))
+    page = soup(site(translations, tmp_path, PREVIEW=True).test_client().get("/fr/").data)
+    assert "quotation mark" in text_of(page.select_one("main .preview-problems"))
+    assert "Faire un don" in text_of(page.select_one(".main-nav"))  # the .mo as it was
+
+
+def test_one_broken_catalog_does_not_hold_back_the_others(
+    translations: Path, tmp_path: Path
+) -> None:
+    add_language(translations, "de", share=0.5)
+    client = site(translations, tmp_path, PREVIEW=True).test_client()
+    german = translations / "de" / "LC_MESSAGES" / "messages.po"
+    save(german, german.read_text(encoding="utf-8").replace('msgstr ""', 'msgstr "a"b"', 1))
+    french = translations / "fr" / "LC_MESSAGES" / "messages.po"
+    save(french, french.read_text(encoding="utf-8").replace(GOOD, 'msgstr "Donner"', 1))
+    page = soup(client.get("/fr/").data)
+    assert "Donner" in text_of(page.select_one(".main-nav"))
+    notice = text_of(page.select_one(".preview-problems"))
+    assert "de/LC_MESSAGES/messages.po" in notice
+    assert "fr/LC_MESSAGES" not in notice
+
+
+def test_sentences_built_in_python_are_marked_when_still_in_english(
+    translations: Path, tmp_path: Path
+) -> None:
+    # A page title, a form's hint and its error are translated when the page shows
+    # them, so a preview marks them too, amounts isolated inside.
+    hint = "Between %(min)s and %(max)s. An amount entered here replaces the amount chosen above."
+    english = ("Make a donation", hint, "Enter an amount of at least %(min)s")
+    add_language(translations, "it", share=1.0, leave_out=english)
+    client = site(translations, tmp_path, LOCALE_THRESHOLD=40).test_client()
+    page = soup(submit(client, "/it/donate/", "donation-form", {**DONATION, "amount": "1"}).data)
+    marked = [
+        page.select_one("h1 > span[lang=en]"),
+        page.select_one("#amount-hint span[lang=en]"),
+        page.select_one("#amount-error span[lang=en]"),
+        page.select_one(".error-summary a span[lang=en]"),
+    ]
+    assert [text_of(span).split()[0] for span in marked] == ["Make", "Between", "Enter", "Enter"]
+    assert [bdi.get_text() for bdi in marked[2].select("bdi")] == ["5\u00a0€"]  # Italian money
+    assert "traduzione" in text_of(page.select_one(".main-nav"))  # the rest is translated
 
 
 def test_an_error_while_marking_leaves_no_frame_on_the_error_page(

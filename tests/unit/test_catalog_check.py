@@ -185,9 +185,10 @@ def test_a_good_catalog_passes(tmp_path: Path) -> None:
                 '<a/href="//evil.example/login">Connexion</a'
             },
             None,
-            'the tag <a href="//evil.example/login"> is not in the English',
+            'the tag </a, <a href="//evil.example/login"> is not in the English',
         ),
         ({"Home": "Accueil<svg/onload=alert(1)>"}, None, "the tag <svg onload> is not in"),
+        ({"Home": "Accueil<svg/onload=alert(1)"}, None, "the tag <svg/onload=alert(1) is not in"),
         ({"Home": "Accueil <!-- x -->"}, None, "the tag <!-- x --> is not in the English"),
         ({"Home": "Accueil 1 < 2"}, None, "it has a < that is not in the English"),
         # URL words: plain, and each its own.

@@ -104,9 +104,11 @@ class _Markup(HTMLParser):
 def _markup(text: str) -> list[tuple[str, str, str]]:
     parser = _Markup()
     parser.feed(text)
-    parser.close()
-    if parser.rawdata:  # an unfinished tag: "<a/href=//elsewhere" runs on into the page
+    # What the parser still holds is an unfinished tag ("<svg/onload=..." with no ">"),
+    # which the page would run on into what follows; close() would pass it on as text.
+    if parser.rawdata:
         parser.found.append(("other", "", parser.rawdata[:40]))
+    parser.close()
     return parser.found
 
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from babel.numbers import format_decimal
-from flask_babel import get_locale, gettext
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext as _lp
 from wtforms import (
@@ -205,8 +205,11 @@ class DonationForm(SiteForm):
         presets, low, high = _amount_labels(
             tuple(settings.preset_amounts), settings.min_amount, settings.max_amount, locale
         )
-        self.amount.description = _l(
-            "Between %(min)s and %(max)s. An amount entered here replaces the amount chosen above.",
+        self.amount.description = isolated_sentence(
+            _l(
+                "Between %(min)s and %(max)s. "
+                "An amount entered here replaces the amount chosen above."
+            ),
             min=low,
             max=high,
         )
@@ -234,7 +237,7 @@ class DonationForm(SiteForm):
                 if error.problem is AmountProblem.TOO_LARGE:
                     raise ValidationError(self._too_much(locale)) from None
                 example = format_decimal(Decimal("25.50"), format="0.00", locale=locale)
-                message = AMOUNT_MESSAGES[error.problem] % {"example": example}
+                message = isolated_sentence(AMOUNT_MESSAGES[error.problem], example=example)
                 raise ValidationError(message) from None
         elif self.preset.data in presets:
             gift = Decimal(self.preset.data).quantize(CENT)  # stored as 50.00, like 25.50
@@ -242,17 +245,15 @@ class DonationForm(SiteForm):
             raise ValidationError(AMOUNT_MESSAGES[AmountProblem.EMPTY])
         if gift < self.settings.min_amount:
             low = format_money(self.settings.min_amount, locale)
-            message = gettext("Enter an amount of at least %(min)s")
-            raise ValidationError(isolated_sentence(message, min=low))
+            message = isolated_sentence(_l("Enter an amount of at least %(min)s"), min=low)
+            raise ValidationError(message)
         if gift > self.settings.max_amount:
             raise ValidationError(self._too_much(locale))
         self.gift = gift
 
     def _too_much(self, locale: str) -> Any:
         high = format_money(self.settings.max_amount, locale)
-        message = gettext(
-            "Enter an amount of %(max)s or less; for a larger gift, please contact us"
-        )
+        message = _l("Enter an amount of %(max)s or less; for a larger gift, please contact us")
         return isolated_sentence(message, max=high)
 
     def amount_problem(self) -> Any:
@@ -262,7 +263,7 @@ class DonationForm(SiteForm):
         try:
             self.validate_amount(self.amount)
         except ValidationError as error:
-            return error.args[0]  # a sentence whose amounts are isolated (Markup)
+            return error.args[0]  # a sentence whose amounts are isolated, shown as HTML
         return None
 
     def estimate(self) -> Estimate | None:

@@ -7,6 +7,7 @@ from email.message import EmailMessage
 from flask import Blueprint, Response, current_app, render_template, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from iuc_portal.content.models import Department
 from iuc_portal.extensions import form_rate_limit, limiter
@@ -39,8 +40,8 @@ def contacts_page(form: ContactForm, pristine: bool = False) -> Response:
     text = query()
     return render_page(
         "pages/contacts.html",
-        title=_("Contact us"),
-        description=_(
+        title=_l("Contact us"),
+        description=_l(
             "How to reach the institute’s departments by phone or through the contact form, "
             "and where its hospitals are."
         ),
@@ -73,7 +74,7 @@ def thanks(reference: str) -> Response:
     return render_page(
         "pages/contact_thanks.html",
         # Translators: Title of the page confirming that the visitor's message was sent.
-        title=_("Message received"),
+        title=_l("Message received"),
         record=record,
         subject_name=subject_name(record.data["subject"], plain=False),
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, request
 from flask_babel import get_translations
-from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from iuc_portal.content.models import Department
 from iuc_portal.i18n import content_text, current_locale
@@ -45,8 +45,8 @@ def index() -> Response:
     text = query()
     return render_page(
         "pages/departments.html",
-        title=_("Departments"),
-        description=_("The institute’s departments: what each one does and how to reach it."),
+        title=_l("Departments"),
+        description=_l("The institute’s departments: what each one does and how to reach it."),
         fragments=FRAGMENTS,
         query=text,
         departments=search(search_index(), text),

@@ -112,8 +112,8 @@ def donate_page(
     settings = site_content().donations
     return render_page(
         template,
-        title=title or _("Make a donation"),
-        description=_(
+        title=title or _l("Make a donation"),
+        description=_l(
             "Give to the institute, and see what your gift costs after the French tax reduction."
         ),
         fragments=FRAGMENTS,
@@ -215,7 +215,7 @@ def cancelled(reference: str) -> Response:
     form = DonationForm(site_content().donations, frequencies, data=refill(record))
     # Translators: Title of the donation page shown when the donor comes back from
     # the payment page without paying.
-    return donate_page(form, template="pages/donate_cancelled.html", title=_("Payment cancelled"))
+    return donate_page(form, template="pages/donate_cancelled.html", title=_l("Payment cancelled"))
 
 
 def refill(record: Record) -> dict[str, Any]:

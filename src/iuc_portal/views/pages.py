@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app
-from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from iuc_portal.routing import localized_route
 
@@ -17,7 +17,7 @@ def home() -> str:
     content = site_content()
     return render_page(
         "pages/home.html",
-        title=_("Home"),
+        title=_l("Home"),
         leadership=content.leadership(),
         departments=content.departments,
     )
@@ -27,8 +27,8 @@ def home() -> str:
 def accessibility() -> str:
     return render_page(
         "pages/accessibility.html",
-        title=_("Accessibility statement"),
-        description=_(
+        title=_l("Accessibility statement"),
+        description=_l(
             "How accessible this site is to people with disabilities, what is not yet, "
             "and how to tell us about a problem."
         ),
@@ -39,8 +39,8 @@ def accessibility() -> str:
 def legal() -> str:
     return render_page(
         "pages/legal.html",
-        title=_("Legal notice"),
-        description=_("Who publishes this website and who hosts it."),
+        title=_l("Legal notice"),
+        description=_l("Who publishes this website and who hosts it."),
     )
 
 
@@ -48,9 +48,9 @@ def legal() -> str:
 def privacy() -> str:
     return render_page(
         "pages/privacy.html",
-        title=_("Personal data and cookies"),
+        title=_l("Personal data and cookies"),
         session_cookie=current_app.config["SESSION_COOKIE_NAME"],
-        description=_(
+        description=_l(
             "What this site records about you, why, for how long, and how to exercise your rights."
         ),
     )
@@ -60,6 +60,6 @@ def privacy() -> str:
 def sitemap() -> str:
     return render_page(
         "pages/sitemap.html",
-        title=_("Site map"),
-        description=_("Every page of this site, section by section."),
+        title=_l("Site map"),
+        description=_l("Every page of this site, section by section."),
     )
