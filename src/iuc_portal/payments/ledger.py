@@ -82,11 +82,13 @@ def state_of(facts: Iterable[Event]) -> PaymentState:
         (event for event in facts if event.type in _RANK),
         key=lambda event: (event.at, _RANK[event.type]),
     )
+    paid_with = None  # the payment's own id, which staff look up, wins over the session's
     for event in ordered:
         state.facts.append(event)
         amount = Decimal(event.detail.get("amount") or 0)
         state.provider_id = state.provider_id or event.detail.get("provider_id")
         if event.type in (PAID, INSTALMENT):
+            paid_with = paid_with or event.detail.get("provider_id")
             if state.status != "cancelled":
                 state.status = "paid"
             state.processing = False
@@ -103,6 +105,7 @@ def state_of(facts: Iterable[Event]) -> PaymentState:
                 state.status = "refunded"
         elif event.type == ENDED or (event.type == EXPIRED and state.status == "pending"):
             state.status = "cancelled"
+    state.provider_id = paid_with or state.provider_id
     return state
 
 
