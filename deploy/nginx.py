@@ -6,7 +6,7 @@ fills deploy/nginx.conf's @NAME@ placeholders for a local try (a self-signed
 certificate for localhost, gunicorn on a unix socket under var/proxy/), then
 runs gunicorn and nginx in the foreground until Ctrl-C. The tests use
 ``Proxy`` the same way. On a server, fill the template by hand (README,
-"Behind nginx") and let systemd run both.
+"In production") and let systemd run both.
 """
 
 from __future__ import annotations

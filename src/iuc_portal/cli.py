@@ -127,7 +127,14 @@ def submissions_group(
         else:
             write_jsonl(records, extra, output)
 
-    @group.command("purge")
+    purge_help = "Delete for good the submissions sent before the day given."
+    if retained:
+        purge_help += (
+            "\n\nPaid gifts and tax receipts are kept as long as the law requires "
+            "(IUC_RECEIPT_RETENTION_YEARS), whatever the date given."
+        )
+
+    @group.command("purge", help=purge_help)
     @click.option(
         "--before",
         required=True,
@@ -135,11 +142,6 @@ def submissions_group(
         help="Remove what was sent before this day (UTC), YYYY-MM-DD.",
     )
     def purge(before: dt.datetime) -> None:
-        """Delete for good the submissions older than the retention period.
-
-        Paid gifts and tax receipts are kept as long as the law requires
-        (IUC_RECEIPT_RETENTION_YEARS), whatever the date given.
-        """
         keep = retained() if retained else None
         removed, kept = _store().purge(kind, before.replace(tzinfo=dt.UTC), keep)
         click.echo(f"{name}: {removed} removed")
@@ -150,9 +152,11 @@ def submissions_group(
                 f"kept {years} years (Code de commerce, L123-22)"
             )
 
-    @group.command("deliver")
+    @group.command(
+        "deliver",
+        help=f"Send the mail of the {name} still waiting, once, without waiting for its next try.",
+    )
     def deliver() -> None:
-        """Send every mail still waiting, once, without waiting for its next try."""
         smtp = smtp_settings()
         if smtp is None:
             raise click.ClickException("IUC_SMTP_URL and IUC_MAIL_FROM must be set to send mail")

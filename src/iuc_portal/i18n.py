@@ -36,6 +36,7 @@ from jinja2.runtime import Context
 from markupsafe import Markup
 from werkzeug.datastructures import LanguageAccept
 
+from .build import compile_catalog
 from .completeness import catalog_stats
 from .content.publisher import Duration, in_language
 from .money import format_money
@@ -112,6 +113,10 @@ def discover_locales(
             Locale.parse(code)
         except (ValueError, UnknownLocaleError):
             raise RuntimeError(f"{po_path}: {code!r} is not a locale Babel knows") from None
+        if not po_path.with_suffix(".mo").is_file() and code in shipped | {default}:
+            # Catalogs kept apart (IUC_TRANSLATIONS_DIR) come without their .mo files:
+            # the languages the site cannot go without are compiled, the others wait.
+            compile_catalog(po_path)
         if not po_path.with_suffix(".mo").is_file():
             continue  # not compiled: nothing to serve from yet
         percent = catalog_stats(po_path).percent

@@ -68,6 +68,18 @@ def test_the_site_refuses_to_start_without_its_default(tmp_path: Path) -> None:
         discover_locales(tmp_path, ("en",), 100, "fr")
 
 
+def test_catalogs_kept_apart_come_without_mo_files_and_the_site_compiles_its_own(
+    translations: Path,
+) -> None:
+    add_catalog(translations, "de", 10, 10)
+    for mo_path in translations.glob("*/LC_MESSAGES/messages.mo"):
+        mo_path.unlink()
+    offered = discover_locales(translations, ("fr", "en"), 100, "fr")
+    assert offered.codes == ["fr", "en"]  # German waits for `i18n compile`
+    assert (translations / "fr" / "LC_MESSAGES" / "messages.mo").is_file()
+    assert not (translations / "de" / "LC_MESSAGES" / "messages.mo").exists()
+
+
 def test_a_folder_that_is_not_a_locale_is_reported(translations: Path) -> None:
     add_catalog(translations, "zz", 1, 1)
     with pytest.raises(RuntimeError, match="'zz' is not a locale"):
