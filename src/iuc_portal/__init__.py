@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from flask import Flask
 
@@ -28,7 +28,7 @@ from . import (
     views,
 )
 from . import config as settings
-from .content import load_content
+from .content import ContentError, load_content
 from .content.url_words import with_url_words
 from .extensions import limiter
 from .paths import CONTENT_DIR, TEMPLATES_DIR, TRANSLATIONS_DIR
@@ -39,18 +39,28 @@ from .views import payments as payments_views
 from .views import receipts as receipts_views
 
 
+def stop(reason: str) -> NoReturn:
+    """A site that cannot run says why in one line, not a traceback, and stops: the exit
+    status is gunicorn's "the app failed to load", so its master stops too."""
+    print(f"iuc_portal: {reason}", file=sys.stderr)
+    raise SystemExit(settings.APP_LOAD_ERROR)
+
+
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the site. ``config`` wins over the environment (tests use it)."""
+    try:
+        return _build(config)
+    except (settings.ConfigError, ContentError) as error:  # the operator's or web team's
+        stop(str(error))
+
+
+def _build(config: Mapping[str, Any] | None) -> Flask:
     # Static files are served by WhiteNoise (assets.py), not by a Flask route.
     app = errors.Site(__name__, template_folder=str(TEMPLATES_DIR), static_folder=None)
     app.config.from_mapping(settings.from_environ(), CONTENT_DIR=str(CONTENT_DIR))
     app.config["TRANSLATIONS_DIR"] = app.config["TRANSLATIONS_DIR"] or str(TRANSLATIONS_DIR)
     app.config.update(config or {})
-    try:
-        settings.check({**app.config, "DEBUG": app.debug})
-    except settings.ConfigError as error:
-        print(f"iuc_portal: {error}", file=sys.stderr)  # one line, not a traceback
-        raise SystemExit(settings.APP_LOAD_ERROR) from None
+    settings.check({**app.config, "DEBUG": app.debug})
     app.config.update(settings.site_address(app.config))
     app.config.update(settings.preview_settings(app.config))
     data_dir = settings.prepare_data_dir(app.config["DATA_DIR"])

@@ -149,16 +149,17 @@ def test_the_example_facts_are_never_shipped() -> None:
 
 
 def test_a_fact_in_the_wrong_shape_stops_the_site_with_one_line(
-    data_dir: Path, tmp_path: Path
+    data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     broken = json.loads(EXAMPLE_PUBLISHER.read_text(encoding="utf-8"))
     broken["beneficiary"]["siren"] = "123 456 789"  # fails the check digit
     path = tmp_path / "publisher.json"
     path.write_text(json.dumps(broken), encoding="utf-8")
-    from iuc_portal.content import ContentError
-
-    with pytest.raises(ContentError, match=r"publisher.json: beneficiary.siren: .*check digit"):
+    with pytest.raises(SystemExit) as stopped:
         create_app({"DATA_DIR": str(data_dir), "PUBLISHER_FILE": str(path)})
+    assert stopped.value.code == 4  # gunicorn's "the app failed to load": its master stops too
+    [line] = capsys.readouterr().err.splitlines()
+    assert re.search(r"publisher.json: beneficiary.siren: .*check digit", line)
 
 
 def test_hidden_fields_helper_still_finds_the_form(client: FlaskClient) -> None:
