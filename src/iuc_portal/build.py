@@ -57,22 +57,32 @@ def build_static(static_dir: Path) -> dict[str, str]:
     return manifest
 
 
-def compile_catalog(po_path: Path) -> Path:
+def compile_catalog(po_path: Path) -> tuple[Path, list[str]]:
     """Compile one ``messages.po``; fuzzy entries are left out, as pybabel does.
 
-    The ``.mo`` is replaced in one step, so a running site never reads half of one.
+    So is a translation whose placeholders the page could not fill (``%(telefono)s``
+    for ``%(phone)s``, a lone ``%``): the English shows instead of an error page.
+    Returns the ``.mo`` and a line for each translation left out. The ``.mo`` is
+    replaced in one step, so a running site never reads half of one.
     """
     with po_path.open("rb") as handle:
         catalog = read_po(handle, locale=po_path.parent.parent.name)
+    left_out = []
+    for message, errors in catalog.check():
+        if errors and not message.fuzzy:
+            english = message.id if isinstance(message.id, str) else message.id[0]
+            reasons = "; ".join(str(error) for error in errors)
+            left_out.append(f'{po_path}:{message.lineno}: "{english}": left out ({reasons})')
+            message.string = ("",) * len(message.string) if message.pluralizable else ""
     mo_path = po_path.with_suffix(".mo")
     scratch = mo_path.with_name(f".{mo_path.name}.new")
     with scratch.open("wb") as handle:
         write_mo(handle, catalog, use_fuzzy=False)
     scratch.replace(mo_path)
-    return mo_path
+    return mo_path, left_out
 
 
-def compile_catalogs(translations_dir: Path) -> list[Path]:
+def compile_catalogs(translations_dir: Path) -> list[tuple[Path, list[str]]]:
     """Compile each language's ``messages.po``."""
     return [
         compile_catalog(po_path)
@@ -91,8 +101,8 @@ def main(argv: list[str] | None = None) -> None:
         manifest = build_static(args.static)
         print(f"static: {len(manifest)} files hashed into {args.static / DIST}")
     if args.only != "static":
-        for mo_path in compile_catalogs(args.translations):
-            print(f"compiled {mo_path}")
+        for mo_path, left_out in compile_catalogs(args.translations):
+            print(f"compiled {mo_path}", *left_out, sep="\n  ")
 
 
 if __name__ == "__main__":

@@ -123,7 +123,9 @@ class Reloader:
     A catalog that cannot be read as it stands (an unescaped quotation mark, an
     unfinished text) is not compiled: Babel would read it differently from
     Poedit and msgfmt. Its last good ``.mo`` stays, the other languages go on
-    reloading, and ``problems`` says why on every page until a readable save.
+    reloading, and ``problems`` says why on every page until a readable save;
+    so it does for an entry left out of a compiled catalog (a placeholder the
+    page could not fill).
     """
 
     def __init__(self, app: Flask) -> None:
@@ -132,6 +134,7 @@ class Reloader:
         self.lock = threading.Lock()  # one reload at a time, whatever the server's threads
         self.seen: dict[Path, float] = {}
         self.problems: list[str] = []
+        self.left_out: dict[Path, list[str]] = {}  # per catalog, entries its .mo leaves out
         self.reload()  # at start too: a catalog may already be broken
 
     def _stamps(self) -> dict[Path, float]:
@@ -165,11 +168,12 @@ class Reloader:
                 continue
             if not found and self.seen.get(path) != stamp:
                 try:
-                    compile_catalog(path)
+                    self.left_out[path] = compile_catalog(path)[1]
                     compiled = True
                 except Exception as error:  # whatever Babel says, the translator reads it
                     found = [f"{path}: the catalog could not be compiled: {error}"]
-            problems += found
+            # A readable file may still have entries the page could not fill: said until fixed.
+            problems += found or self.left_out.get(path, [])
         self.seen, self.problems = stamps, problems
         if problems:
             log.warning("catalogs not reloaded:\n%s", "\n".join(problems))

@@ -201,6 +201,37 @@ def test_the_preview_shows_a_saved_catalog_on_the_next_reload(
     assert "Faire un don" not in html
 
 
+FOOTER = "A question? Call the IUC coordination unit on %(phone)s."
+
+
+def test_a_placeholder_the_page_cannot_fill_is_left_out_not_an_error_page(
+    translations: Path, tmp_path: Path
+) -> None:
+    add_language(translations, "de")
+    german = translations / "de" / "LC_MESSAGES" / "messages.po"
+    text = german.read_text(encoding="utf-8")
+    save(german, text.replace("Übersetzung " + FOOTER, "Rufen Sie %(telefon)s an."))
+    result = site(translations, tmp_path).test_cli_runner().invoke(args=["i18n", "compile"])
+    assert result.exit_code == 0, result.output
+    assert "unknown named placeholder 'telefon'" in result.output  # said, with file and line
+    page = site(translations, tmp_path).test_client().get("/de/")
+    assert page.status_code == 200  # not a 500 on every page
+    footer = text_of(soup(page.data).select_one("footer"))
+    assert "A question? Call the IUC coordination unit on" in footer  # the English, filled
+    assert "Übersetzung" in text_of(soup(page.data).select_one(".main-nav"))
+
+
+def test_the_preview_names_an_entry_it_leaves_out(translations: Path, tmp_path: Path) -> None:
+    client = site(translations, tmp_path, PREVIEW=True).test_client()
+    french = translations / "fr" / "LC_MESSAGES" / "messages.po"
+    text = french.read_text(encoding="utf-8")
+    assert "%(phone)s." in text
+    save(french, text.replace("coordination de l’IUC au %(phone)s.", "au %(telephone)s.", 1))
+    page = soup(client.get("/fr/").data)
+    assert "unknown named placeholder 'telephone'" in text_of(page.select_one(".preview-problems"))
+    assert "A question? Call" in text_of(page.select_one("footer"))
+
+
 def test_the_preview_names_a_mistake_that_keeps_a_save_from_showing(
     translations: Path, tmp_path: Path
 ) -> None:

@@ -54,12 +54,14 @@ def update_command() -> None:
 @i18n.command("compile")
 def compile_command() -> None:
     """Compile every catalog, with statistics per language."""
-    for mo_path in compile_catalogs(_translations()):
+    for mo_path, left_out in compile_catalogs(_translations()):
         stats = catalog_stats(mo_path.with_suffix(".po"))
         click.echo(
             f"{mo_path.parent.parent.name}: {stats.translated} of {stats.total} translated "
             f"({stats.percent:.0f}%), {stats.fuzzy} fuzzy -> {mo_path}"
         )
+        for line in left_out:  # the English shows there; make i18n-check says what to do
+            click.echo(f"  {line}", err=True)
 
 
 @i18n.command("init")
