@@ -319,8 +319,12 @@ def test_a_catalog_behind_the_template_is_named(tmp_path: Path) -> None:
 
 
 def test_a_catalog_that_is_not_shipped_may_be_partial_but_not_broken(tmp_path: Path) -> None:
-    partial = french(tmp_path, {"Home": "Home", "Once": ""})
+    partial = french(tmp_path, {"Once": ""})
     assert check_catalog(partial, template("Contacts"), shipped=False) == []
+    # A copy of the English is named even so: it is the entry holding the language back.
+    copied = french(tmp_path / "copied", {"Home": "Home", "Once": ""})
+    [problem] = check_catalog(copied, template("Contacts"), shipped=False)
+    assert '"Home": the translation is the same as the English' in str(problem)
     broken = tmp_path / "broken"
     path = french(broken, {"Phone: %(phone)s": "Téléphone\u00a0: %(tel)s"})
     [problem] = check_catalog(path, template(), shipped=False)

@@ -129,6 +129,7 @@ def check_catalog(
         frozenset(one_number_forms(catalog.plural_expr)),
         formatted,
         french=catalog.locale is not None and catalog.locale.language == "fr",
+        english=catalog.locale is not None and catalog.locale.language == "en",
         toolkit=toolkit_checker(code),
     )
     for message in entries(catalog):
