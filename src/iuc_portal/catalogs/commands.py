@@ -46,9 +46,13 @@ def update_command() -> None:
     """Extract, then merge the template into every catalog."""
     root = project_root()
     extract(root, _translations() / TEMPLATE)
-    for path in update(_translations()):
+    changed = update(_translations())
+    for path in changed:
         click.echo(f"updated {path}")
-    click.echo("translate the new entries, then run make i18n-compile")
+    if changed:
+        click.echo("translate the new entries, then run make i18n-compile")
+    else:
+        click.echo("the catalogs were already up to date")
 
 
 @i18n.command("compile")

@@ -46,9 +46,9 @@ def missing_facts(publisher: Publisher) -> list[str]:
     """What a receipt needs from the publisher and does not have yet."""
     missing = []
     if publisher.beneficiary is None:
-        missing.append("the beneficiary (publisher.json: beneficiary)")
+        missing.append("the beneficiary (in the publisher's facts: beneficiary)")
     if publisher.receipt_signatory is None:
-        missing.append("the signatory (publisher.json: receipt_signatory)")
+        missing.append("the signatory (in the publisher's facts: receipt_signatory)")
     return missing
 
 
