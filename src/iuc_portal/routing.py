@@ -151,13 +151,48 @@ def counterparts(
     ]
 
 
+QueryIn = Callable[[str], dict[str, str]]
+_QUERIES: dict[str, QueryIn] = {}
+
+
+def query_in_other_languages(endpoint: str) -> Callable[[QueryIn], QueryIn]:
+    """Register how a page's query reads in another language (``?service=urologie``
+    is ``?department=urology`` in English), so that switching language keeps it."""
+
+    def register(query_in: QueryIn) -> QueryIn:
+        _QUERIES[endpoint] = query_in
+        return query_in
+
+    return register
+
+
 def request_counterparts(
-    external: bool = False, indexed: bool = False
+    external: bool = False, indexed: bool = False, keep_query: bool = False
 ) -> list[tuple[LocaleInfo, str]]:
-    """This page in every offered locale; on a page outside the tree, each home page."""
-    if is_localized(request.endpoint):
-        return counterparts(request.endpoint, request.view_args or {}, external, indexed)
-    return counterparts("pages.home", {}, external, indexed)
+    """This page in every offered locale; on a page outside the tree, each home page.
+
+    ``keep_query``: with what the visitor chose in the query, where the page says
+    how it reads in each language (the language switcher; never canonical links).
+    """
+    if not is_localized(request.endpoint):
+        return counterparts("pages.home", {}, external, indexed)
+    args = dict(request.view_args or {})
+    query_in = _QUERIES.get(request.endpoint) if keep_query else None
+    if query_in is None:
+        return counterparts(request.endpoint, args, external, indexed)
+    return [
+        (
+            info,
+            url_for(
+                request.endpoint,
+                **args,
+                **query_in(info.code),
+                locale=info.code,
+                _external=external,
+            ),
+        )
+        for info, _ in counterparts(request.endpoint, args, external, indexed)
+    ]
 
 
 def x_default_url(endpoint: str, args: Mapping[str, Any]) -> str:

@@ -32,6 +32,24 @@ def test_urls_read_naturally_and_the_switcher_maps_them(
         assert link["href"] == there
 
 
+def test_switching_language_keeps_the_department_chosen_for_the_contact_form(
+    site_client: FlaskClient,
+) -> None:
+    french = soup(site_client.get("/fr/contacts/?service=urologie").data)
+    english_url = french.select_one("nav.languages a[hreflang=en]")["href"]
+    assert english_url == "/en/contacts/?department=urology"
+    english = soup(site_client.get(english_url).data)
+    assert english.select_one("select[name=subject] option[selected]")["value"] == "urology"
+    assert english.select_one("nav.languages a[hreflang=fr]")["href"] == (
+        "/fr/contacts/?service=urologie"
+    )
+    # Canonical and alternate links stay on the page itself, without the choice.
+    assert "?" not in english.select_one("link[rel=canonical]")["href"]
+    # A department that does not exist is not carried over.
+    unknown = soup(site_client.get("/fr/contacts/?service=nulle-part").data)
+    assert unknown.select_one("nav.languages a[hreflang=en]")["href"] == "/en/contacts/"
+
+
 @pytest.mark.parametrize("ref", PAGES, ids=str)
 def test_switcher_and_hreflang_agree_and_are_reciprocal(
     site_client: FlaskClient, ref: PageRef

@@ -15,7 +15,7 @@ from iuc_portal.forms import submission_outcome
 from iuc_portal.forms.contact import ContactForm
 from iuc_portal.i18n import content_text, current_locale
 from iuc_portal.mail import compose
-from iuc_portal.routing import localized_route
+from iuc_portal.routing import localized_route, query_in_other_languages
 from iuc_portal.search import search
 from iuc_portal.store import Record
 
@@ -86,6 +86,17 @@ def chosen_department() -> str | None:
     content = site_content()
     slug = request.args.get(content.query_name("department", current_locale()))
     return content.department_slugs(current_locale()).get(slug) if slug else None
+
+
+@query_in_other_languages("contacts.index")
+def chosen_department_in(locale: str) -> dict[str, str]:
+    """The department chosen, as the contact page's query says it in ``locale``."""
+    department_id = chosen_department()
+    department = site_content().find_department(department_id) if department_id else None
+    if department is None:
+        return {}
+    content = site_content()
+    return {content.query_name("department", locale): content.department_slug(department, locale)}
 
 
 @bp.app_template_global()
