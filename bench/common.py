@@ -14,6 +14,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+# The donation form shows only once the publisher's facts name who receives gifts.
+PUBLISHER = ROOT / "tests" / "data" / "publisher.example.json"
 GUNICORN = Path(sys.executable).with_name("gunicorn")
 
 

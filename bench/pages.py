@@ -21,7 +21,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from bench.common import gunicorn
+from bench.common import PUBLISHER, gunicorn
 
 PAGES = [
     "/fr/",
@@ -35,8 +35,6 @@ PAGES = [
 FORM_PAGES = ["/fr/faire-un-don/", "/en/donate/", "/fr/contacts/", "/en/contacts/"]
 TARGET = 0.8
 FORM_TARGET = 0.25
-# The donation form shows only once the publisher's facts name who receives gifts.
-PUBLISHER = Path(__file__).resolve().parents[1] / "tests" / "data" / "publisher.example.json"
 
 
 def wrk(url: str, seconds: int, connections: int) -> dict[str, float]:
