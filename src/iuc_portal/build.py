@@ -19,6 +19,7 @@ import argparse
 import hashlib
 import json
 import shutil
+import tempfile
 from pathlib import Path
 
 from babel.messages.mofile import write_mo
@@ -75,9 +76,15 @@ def compile_catalog(po_path: Path) -> tuple[Path, list[str]]:
             left_out.append(f'{po_path}:{message.lineno}: "{english}": left out ({reasons})')
             message.string = ("",) * len(message.string) if message.pluralizable else ""
     mo_path = po_path.with_suffix(".mo")
-    scratch = mo_path.with_name(f".{mo_path.name}.new")
-    with scratch.open("wb") as handle:
-        write_mo(handle, catalog, use_fuzzy=False)
+    # A scratch file of its own: workers starting together may each compile it.
+    with tempfile.NamedTemporaryFile(dir=mo_path.parent, prefix=".messages-", delete=False) as out:
+        scratch = Path(out.name)
+        try:
+            write_mo(out, catalog, use_fuzzy=False)
+        except BaseException:
+            scratch.unlink()
+            raise
+    scratch.chmod(0o644)  # as a compiled file is anywhere else, not tempfile's 0600
     scratch.replace(mo_path)
     return mo_path, left_out
 
