@@ -30,7 +30,9 @@ class CustomBuildHook(BuildHookInterface):
             return  # an editable install reads the checkout itself
         root = Path(self.root)
         build = _build_module(root)
-        build.compile_catalogs(root / "translations")
+        for _, left_out in build.compile_catalogs(root / "translations"):
+            for line in left_out:  # the English shows there: make i18n-check says what to do
+                self.app.display_warning(line)
         build.build_static(root / "static")
         for name in RESOURCES:
             build_data["force_include"][str(root / name)] = f"iuc_portal/{name}"

@@ -40,7 +40,10 @@ def add_language(
             )
         else:
             strings = tuple([""] * catalog.num_plurals) if message.pluralizable else ""
-        catalog.add(message.id, strings, context=message.context, flags=message.flags)
+        catalog.add(
+            message.id, strings, context=message.context, flags=message.flags,
+            locations=message.locations,
+        )  # fmt: skip
     folder = root / locale / "LC_MESSAGES"
     folder.mkdir(parents=True)
     with (folder / "messages.po").open("wb") as handle:

@@ -18,10 +18,12 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import re
 import shutil
 import tempfile
 from pathlib import Path
 
+from babel.messages.catalog import Message
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from whitenoise.compress import Compressor
@@ -58,6 +60,41 @@ def build_static(static_dir: Path) -> dict[str, str]:
     return manifest
 
 
+class _AnyValue(dict):
+    """Formats like the values the site passes, whatever their names."""
+
+    def __missing__(self, key: str) -> int:
+        return 1
+
+
+def formats(text: str) -> bool:
+    """``text % values`` works, and no ``%`` stands alone (it must be written ``%%``)."""
+    if re.search(r"%(?!\()", text.replace("%%", "")):
+        return False
+    try:
+        text % _AnyValue()
+    except (ValueError, TypeError, KeyError):
+        return False
+    return True
+
+
+def _forms(message: Message) -> tuple[str, ...]:
+    return message.string if isinstance(message.string, tuple) else (message.string,)
+
+
+def _formatting_problem(message: Message) -> str | None:
+    """Why a translation would break the page that %-formats it, if it would.
+
+    Python formats a string given values (flagged python-format); Jinja's
+    gettext formats every template string, values or not.
+    """
+    if not (message.python_format or any(p.startswith("templates/") for p, _ in message.locations)):
+        return None
+    if all(formats(form) for form in _forms(message) if form):
+        return None
+    return "a % sign breaks the formatting; write %% for a percent sign"
+
+
 def compile_catalog(po_path: Path) -> tuple[Path, list[str]]:
     """Compile one ``messages.po``; fuzzy entries are left out, as pybabel does.
 
@@ -69,11 +106,17 @@ def compile_catalog(po_path: Path) -> tuple[Path, list[str]]:
     with po_path.open("rb") as handle:
         catalog = read_po(handle, locale=po_path.parent.parent.name)
     left_out = []
-    for message, errors in catalog.check():
-        if errors and not message.fuzzy:
+    checked = {id(message): [str(error) for error in errors] for message, errors in catalog.check()}
+    for message in catalog:
+        if not message.id or message.fuzzy or not any(_forms(message)):
+            continue
+        reasons = checked.get(id(message), [])
+        reasons += [problem] if (problem := _formatting_problem(message)) else []
+        if reasons:
             english = message.id if isinstance(message.id, str) else message.id[0]
-            reasons = "; ".join(str(error) for error in errors)
-            left_out.append(f'{po_path}:{message.lineno}: "{english}": left out ({reasons})')
+            left_out.append(
+                f'{po_path}:{message.lineno}: "{english}": left out ({"; ".join(reasons)})'
+            )
             message.string = ("",) * len(message.string) if message.pluralizable else ""
     mo_path = po_path.with_suffix(".mo")
     # A scratch file of its own: workers starting together may each compile it.

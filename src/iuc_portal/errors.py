@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from flask import Flask, Response, g, make_response, render_template, request
 from flask.globals import request_ctx
-from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException, ServiceUnavailable
+
+from iuc_portal.i18n import lazy_gettext as _l
 
 from .security import request_id
 from .store import StoreUnavailable

@@ -10,6 +10,7 @@ kept out of search engines.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -29,11 +30,13 @@ from flask_babel import (
     get_domain,
     get_locale,
     get_translations,
+    gettext,
+    pgettext,
 )
 from flask_babel.speaklater import LazyString
 from jinja2 import pass_context
 from jinja2.runtime import Context
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from werkzeug.datastructures import LanguageAccept
 
 from .build import compile_catalog
@@ -116,7 +119,8 @@ def discover_locales(
         if not po_path.with_suffix(".mo").is_file() and code in shipped | {default}:
             # Catalogs kept apart (IUC_TRANSLATIONS_DIR) come without their .mo files:
             # the languages the site cannot go without are compiled, the others wait.
-            compile_catalog(po_path)
+            for line in compile_catalog(po_path)[1]:
+                logging.getLogger(__name__).warning(line)
         if not po_path.with_suffix(".mo").is_file():
             continue  # not compiled: nothing to serve from yet
         percent = catalog_stats(po_path).percent
@@ -223,7 +227,28 @@ def isolated(value: Any, direction: str | None = None) -> Any:
     return Markup("<bdi>{}</bdi>").format(value)
 
 
-def isolated_sentence(message: Any, **values: Any) -> LazyString:
+class LazyText(LazyString):
+    """A translation made when shown, which Jinja escapes like any text.
+
+    Flask-Babel's lazy string passes itself off as markup (``__html__`` returns
+    it as is), so a translator's ``"`` or ``<`` would reach the page raw. Here a
+    plain string is escaped and only real ``Markup`` (``isolated_sentence``)
+    goes through as markup.
+    """
+
+    def __html__(self) -> Markup:
+        return escape(self._func(*self._args, **self._kwargs))
+
+
+def lazy_gettext(string: str, **variables: Any) -> LazyText:
+    return LazyText(gettext, string, **variables)
+
+
+def lazy_pgettext(context: str, string: str, **variables: Any) -> LazyText:
+    return LazyText(pgettext, context, string, **variables)
+
+
+def isolated_sentence(message: Any, **values: Any) -> LazyText:
     """A sentence built in Python for HTML (a form's hint or error), each value isolated.
 
     ``message`` is a lazy translation without its values (``_l("At least %(min)s")``).
@@ -234,7 +259,7 @@ def isolated_sentence(message: Any, **values: Any) -> LazyString:
     def render() -> Markup:
         return Markup.escape(str(message)) % {k: isolated(v) for k, v in values.items()}
 
-    return LazyString(render)
+    return LazyText(render)
 
 
 def html_isolated(format_value: Callable[..., str], direction: str | None = None) -> Callable:

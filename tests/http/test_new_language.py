@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from pathlib import Path
@@ -211,14 +212,19 @@ def test_a_placeholder_the_page_cannot_fill_is_left_out_not_an_error_page(
     german = translations / "de" / "LC_MESSAGES" / "messages.po"
     text = german.read_text(encoding="utf-8")
     save(german, text.replace("Übersetzung " + FOOTER, "Rufen Sie %(telefon)s an."))
+    # Jinja formats every template string: a lone % breaks even one without placeholders.
+    text = german.read_text(encoding="utf-8")
+    save(german, text.replace('msgstr "Übersetzung Language"', 'msgstr "Sprache (100 % DE)"'))
     result = site(translations, tmp_path).test_cli_runner().invoke(args=["i18n", "compile"])
     assert result.exit_code == 0, result.output
     assert "unknown named placeholder 'telefon'" in result.output  # said, with file and line
+    assert '"Language": left out (a % sign breaks the formatting' in result.output
     page = site(translations, tmp_path).test_client().get("/de/")
     assert page.status_code == 200  # not a 500 on every page
     footer = text_of(soup(page.data).select_one("footer"))
     assert "A question? Call the IUC coordination unit on" in footer  # the English, filled
     assert "Übersetzung" in text_of(soup(page.data).select_one(".main-nav"))
+    assert soup(page.data).select_one("nav.languages")["aria-label"] == "Language"
 
 
 def test_the_preview_names_an_entry_it_leaves_out(translations: Path, tmp_path: Path) -> None:
@@ -230,6 +236,27 @@ def test_the_preview_names_an_entry_it_leaves_out(translations: Path, tmp_path: 
     page = soup(client.get("/fr/").data)
     assert "unknown named placeholder 'telephone'" in text_of(page.select_one(".preview-problems"))
     assert "A question? Call" in text_of(page.select_one("footer"))
+
+
+def test_translations_made_when_shown_are_escaped_like_any_text(
+    translations: Path, tmp_path: Path
+) -> None:
+    add_language(translations, "de")
+    german = translations / "de" / "LC_MESSAGES" / "messages.po"
+    title, description = 'Impressum "A" & <b>B</b>', 'Wer "x" <i>y</i>'
+    text = german.read_text(encoding="utf-8")
+    text = text.replace('msgstr "Übersetzung Legal notice"', f"msgstr {json.dumps(title)}")
+    text = text.replace(
+        'msgstr "Übersetzung Who publishes this website and who hosts it."',
+        f"msgstr {json.dumps(description)}",
+    )
+    save(german, text)
+    site(translations, tmp_path).test_cli_runner().invoke(args=["i18n", "compile"])
+    page = soup(site(translations, tmp_path).test_client().get("/de/legal-notice/").data)
+    heading = page.select_one("main h1")
+    assert heading.get_text() == title  # shown as typed: no <b> element made of it
+    assert heading.find("b") is None
+    assert page.select_one("meta[name=description]")["content"] == description
 
 
 def test_the_preview_names_a_mistake_that_keeps_a_save_from_showing(

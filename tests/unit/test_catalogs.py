@@ -100,11 +100,15 @@ def _keywords() -> set[str]:
 
 
 def test_every_gettext_name_the_code_imports_is_extracted() -> None:
-    """An alias of flask_babel's gettext functions unknown to extraction would lose its strings."""
+    """An alias of a gettext function (Flask-Babel's, or the site's lazy ones) unknown to
+    extraction would lose its strings."""
     imported = set()
     for path in PACKAGE_DIR.rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.ImportFrom) and node.module == "flask_babel":
+            if isinstance(node, ast.ImportFrom) and node.module in {
+                "flask_babel",
+                "iuc_portal.i18n",
+            }:
                 imported |= {
                     alias.asname or alias.name for alias in node.names if "gettext" in alias.name
                 }

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from babel.messages.catalog import Message
 
+from iuc_portal.build import formats
 from iuc_portal.completeness import INTENTIONALLY_SAME, URL_CONTEXT, same_as_english
 
 from .problems import Problem, about
@@ -132,24 +133,6 @@ def stray_brackets(english: str, form: str) -> bool:
     """A ``<`` the English does not have, outside its tags: the start of markup a browser
     may still read (translations reach templates as trusted HTML)."""
     return form.count("<") > english.count("<")
-
-
-class _AnyValue(dict):
-    """Formats like the values the site passes, whatever their names."""
-
-    def __missing__(self, key: str) -> int:
-        return 1
-
-
-def formats(text: str) -> bool:
-    """``text % values`` works, and no ``%`` stands alone (it must be written ``%%``)."""
-    if re.search(r"%(?!\()", text.replace("%%", "")):
-        return False
-    try:
-        text % _AnyValue()
-    except (ValueError, TypeError, KeyError):
-        return False
-    return True
 
 
 def one_number_forms(plural_expr: str) -> set[int]:

@@ -10,12 +10,13 @@ from typing import Any
 from babel import support
 from flask import abort, current_app
 from flask_babel import get_locale
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from itsdangerous import BadData, URLSafeTimedSerializer
 from wtforms import HiddenField, StringField
 from wtforms.i18n import messages_path
 from wtforms.validators import Regexp
+
+from iuc_portal.i18n import lazy_gettext as _l
 
 CSRF_FIELD = "csrf_token"
 

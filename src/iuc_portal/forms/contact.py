@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 import phonenumbers
-from flask_babel import lazy_gettext as _l
 from wtforms import Field, SelectChoice, SelectField, TextAreaField
 from wtforms.validators import ValidationError
 
 from iuc_portal.content import Content
 from iuc_portal.i18n import content_lang, content_text
+from iuc_portal.i18n import lazy_gettext as _l
 
 from . import OnceField, SiteForm
 from .fields import MaxLength, email_field, one_newline, one_of, strip, text_field

@@ -8,8 +8,6 @@ from typing import Any
 
 from babel.numbers import format_decimal
 from flask_babel import get_locale
-from flask_babel import lazy_gettext as _l
-from flask_babel import lazy_pgettext as _lp
 from wtforms import (
     BooleanField,
     Field,
@@ -22,6 +20,8 @@ from wtforms.validators import ValidationError
 from iuc_portal.content.models import DonationSettings, siren_is_valid
 from iuc_portal.donations import DonorType, Estimate, Frequency, estimate
 from iuc_portal.i18n import isolated_sentence
+from iuc_portal.i18n import lazy_gettext as _l
+from iuc_portal.i18n import lazy_pgettext as _lp
 from iuc_portal.money import CENT, AmountError, AmountProblem, format_money, parse_amount
 
 from . import OnceField, SiteForm

@@ -12,7 +12,6 @@ import pycountry
 from babel import Locale
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import get_locale
-from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from wtforms import (
     EmailField,
@@ -27,6 +26,7 @@ from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import Select, html_params
 
 from iuc_portal.i18n import format_number
+from iuc_portal.i18n import lazy_gettext as _l
 
 # Listed first: most donors live there.
 HOME_COUNTRY = "FR"

@@ -22,13 +22,13 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
 from iuc_portal import donations
 from iuc_portal.content import Content
 from iuc_portal.forms import new_submission_key
 from iuc_portal.i18n import current_locale, in_preview
+from iuc_portal.i18n import lazy_gettext as _l
 from iuc_portal.outbox import delivery_loop
 from iuc_portal.preview import mark_untranslated
 from iuc_portal.store import Record, Store, StoreUnavailable

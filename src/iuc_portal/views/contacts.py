@@ -7,13 +7,13 @@ from email.message import EmailMessage
 from flask import Blueprint, Response, current_app, render_template, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from iuc_portal.content.models import Department
 from iuc_portal.extensions import form_rate_limit, limiter
 from iuc_portal.forms import submission_outcome
 from iuc_portal.forms.contact import ContactForm
 from iuc_portal.i18n import content_text, current_locale
+from iuc_portal.i18n import lazy_gettext as _l
 from iuc_portal.mail import compose
 from iuc_portal.routing import localized_route, query_in_other_languages
 from iuc_portal.search import search

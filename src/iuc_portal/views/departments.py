@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, request
 from flask_babel import get_translations
-from flask_babel import lazy_gettext as _l
 
 from iuc_portal.content.models import Department
 from iuc_portal.i18n import content_text, current_locale
+from iuc_portal.i18n import lazy_gettext as _l
 from iuc_portal.routing import localized_route
 from iuc_portal.search import MAX_QUERY, Entry, build_index, search
 

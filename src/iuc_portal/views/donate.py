@@ -20,7 +20,6 @@ from flask import (
 )
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
 
 from iuc_portal import receipts
@@ -29,6 +28,7 @@ from iuc_portal.extensions import form_rate_limit, limiter
 from iuc_portal.forms import submission_outcome
 from iuc_portal.forms.donation import OTHER, DonationForm
 from iuc_portal.i18n import current_locale
+from iuc_portal.i18n import lazy_gettext as _l
 from iuc_portal.mail import compose
 from iuc_portal.payments import PaymentUnavailable, ledger, provider
 from iuc_portal.routing import localized_route

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app
-from flask_babel import lazy_gettext as _l
 
+from iuc_portal.i18n import lazy_gettext as _l
 from iuc_portal.routing import localized_route
 
 from . import render_page, site_content
