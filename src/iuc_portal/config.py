@@ -94,7 +94,7 @@ def _int(environ: Mapping[str, str], name: str, default: int) -> int:
     try:
         return int(raw)
     except ValueError:
-        raise ValueError(f"{name} must be a whole number, not {raw!r}") from None
+        raise ConfigError(f"{name} must be a whole number, not {raw!r}") from None
 
 
 def _list(value: str | None, default: tuple[str, ...]) -> tuple[str, ...]:

@@ -132,3 +132,15 @@ def test_a_site_url_must_be_an_address(tmp_path: Path, capsys: pytest.CaptureFix
     with pytest.raises(SystemExit):
         create_app({"DATA_DIR": str(tmp_path), "SITE_URL": "iuc.example.org/fr"})
     assert "IUC_SITE_URL must be the site's address" in capsys.readouterr().err
+
+
+def test_a_number_setting_that_is_not_a_number_stops_the_site_in_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # systemd keeps a comment written after a value as part of it.
+    monkeypatch.setenv("IUC_PROXY_COUNT", "1    # nginx")
+    with pytest.raises(SystemExit) as stopped:
+        create_app({"DATA_DIR": str(tmp_path)})
+    assert stopped.value.code == 4
+    [line] = capsys.readouterr().err.splitlines()
+    assert line == "iuc_portal: IUC_PROXY_COUNT must be a whole number, not '1    # nginx'"
