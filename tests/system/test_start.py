@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -27,4 +28,6 @@ def test_stripe_without_its_secret_key_stops_gunicorn_with_one_line(tmp_path: Pa
     assert set(ours) == {
         "iuc_portal: IUC_STRIPE_SECRET_KEY must be set when IUC_PAYMENT_PROVIDER=stripe"
     }
-    assert "Traceback" not in result.stderr
+    # No frame of the site's code in any traceback: the refusal is one line of ours. (When
+    # two workers stop at once, gunicorn 27's arbiter may print its own HaltServer.)
+    assert not re.search(r'File "[^"]*/iuc_portal/', result.stderr), result.stderr
