@@ -139,18 +139,6 @@ def all_pages() -> list[tuple[str, dict[str, Any]]]:
     ]
 
 
-def counterparts(
-    endpoint: str, args: Mapping[str, Any], external: bool = False, indexed: bool = False
-) -> list[tuple[LocaleInfo, str]]:
-    """The page in each offered locale; ``indexed``: only those search engines should
-    know of (a preview language is offered to visitors, kept from engines)."""
-    return [
-        (info, url_for(endpoint, **args, locale=info.code, _external=external))
-        for info in locales()
-        if not (indexed and info.preview)
-    ]
-
-
 QueryIn = Callable[[str], dict[str, str]]
 _QUERIES: dict[str, QueryIn] = {}
 
@@ -166,6 +154,24 @@ def query_in_other_languages(endpoint: str) -> Callable[[QueryIn], QueryIn]:
     return register
 
 
+def counterparts(
+    endpoint: str,
+    args: Mapping[str, Any],
+    external: bool = False,
+    indexed: bool = False,
+    query_in: QueryIn | None = None,
+) -> list[tuple[LocaleInfo, str]]:
+    """The page in each offered locale; ``indexed``: only those search engines should
+    know of (a preview language is offered to visitors, kept from engines);
+    ``query_in``: the query each locale's page carries."""
+    return [
+        (info, url_for(endpoint, **args, **(query_in(info.code) if query_in else {}),
+                       locale=info.code, _external=external))
+        for info in locales()
+        if not (indexed and info.preview)
+    ]  # fmt: skip
+
+
 def request_counterparts(
     external: bool = False, indexed: bool = False, keep_query: bool = False
 ) -> list[tuple[LocaleInfo, str]]:
@@ -176,23 +182,8 @@ def request_counterparts(
     """
     if not is_localized(request.endpoint):
         return counterparts("pages.home", {}, external, indexed)
-    args = dict(request.view_args or {})
     query_in = _QUERIES.get(request.endpoint) if keep_query else None
-    if query_in is None:
-        return counterparts(request.endpoint, args, external, indexed)
-    return [
-        (
-            info,
-            url_for(
-                request.endpoint,
-                **args,
-                **query_in(info.code),
-                locale=info.code,
-                _external=external,
-            ),
-        )
-        for info, _ in counterparts(request.endpoint, args, external, indexed)
-    ]
+    return counterparts(request.endpoint, request.view_args or {}, external, indexed, query_in)
 
 
 def x_default_url(endpoint: str, args: Mapping[str, Any]) -> str:

@@ -208,27 +208,22 @@ def test_the_csp_is_enforced_and_a_violation_would_be_seen(watched: Page, server
 DARK_PAGES = ["/fr/", "/en/donate/", "/fr/contacts/", "/en/departments/urology"]
 
 
+# The site's dark colours, and Windows high contrast, which replaces them with the
+# system's: what is left (borders, focus, error states) must still pass, forms in error too.
+SCHEMES = {"dark": {"color_scheme": "dark"}, "forced-colours": {"forced_colors": "active"}}
+MEDIA_QUERY = {"dark": "(prefers-color-scheme: dark)", "forced-colours": "(forced-colors: active)"}
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
 @pytest.mark.parametrize("path", DARK_PAGES)
-def test_the_dark_colour_scheme_passes_axe_too(watched: Page, server: str, path: str) -> None:
-    watched.emulate_media(color_scheme="dark", reduced_motion="reduce")
+def test_other_colour_schemes_pass_axe_too(
+    watched: Page, server: str, path: str, scheme: str
+) -> None:
+    watched.emulate_media(**SCHEMES[scheme], reduced_motion="reduce")
     watched.goto(server + path)
-    assert watched.evaluate("matchMedia('(prefers-color-scheme: dark)').matches")
+    assert watched.evaluate(f"matchMedia('{MEDIA_QUERY[scheme]}').matches")
     assert_accessible(watched)
     if "donate" in path:
         watched.click("#donation-form button[type=submit]")
         expect(watched.locator(".error-summary")).to_be_focused()
-        assert_accessible(watched)  # error colours in the dark scheme
-
-
-@pytest.mark.parametrize("path", DARK_PAGES)
-def test_forced_colours_pass_axe_too(watched: Page, server: str, path: str) -> None:
-    """Windows high contrast replaces the site's colours with the system's: what is left
-    (borders, focus, error states) must still pass, forms in error included."""
-    watched.emulate_media(forced_colors="active", reduced_motion="reduce")
-    watched.goto(server + path)
-    assert watched.evaluate("matchMedia('(forced-colors: active)').matches")
-    assert_accessible(watched)
-    if "donate" in path:
-        watched.click("#donation-form button[type=submit]")
-        expect(watched.locator(".error-summary")).to_be_focused()
-        assert_accessible(watched)
+        assert_accessible(watched)  # error colours in that scheme

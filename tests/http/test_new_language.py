@@ -31,6 +31,12 @@ def site(translations: Path, tmp_path: Path, **config) -> Flask:
     )  # fmt: skip
 
 
+def half_italian(translations: Path, tmp_path: Path) -> Flask:
+    """A site offering Italian half translated, as a preview (threshold 40 %)."""
+    add_language(translations, "it", share=0.5)
+    return site(translations, tmp_path, LOCALE_THRESHOLD=40)
+
+
 def save(catalog: Path, text: str) -> None:
     """Save as a translator's editor does, with a modification time surely later."""
     before = catalog.stat().st_mtime
@@ -154,8 +160,7 @@ def test_a_preview_language_is_offered_above_its_threshold_and_kept_out_of_searc
 def test_interface_text_not_yet_translated_is_marked_as_english(
     translations: Path, tmp_path: Path
 ) -> None:
-    add_language(translations, "it", share=0.5)
-    client = site(translations, tmp_path, LOCALE_THRESHOLD=40).test_client()
+    client = half_italian(translations, tmp_path).test_client()
     page = soup(client.get("/it/contacts/").data)
     marked = page.select("span[lang=en]")
     assert marked
@@ -332,8 +337,7 @@ def test_sentences_built_in_python_are_marked_when_still_in_english(
 def test_an_error_while_marking_leaves_no_frame_on_the_error_page(
     translations: Path, tmp_path: Path
 ) -> None:
-    add_language(translations, "it", share=0.5)
-    app = site(translations, tmp_path, LOCALE_THRESHOLD=40)
+    app = half_italian(translations, tmp_path)
 
     def broken() -> object:
         from iuc_portal.views import render_page
@@ -351,8 +355,7 @@ def test_an_error_while_marking_leaves_no_frame_on_the_error_page(
 def test_what_a_visitor_types_never_becomes_a_language_mark(
     translations: Path, tmp_path: Path
 ) -> None:
-    add_language(translations, "it", share=0.5)
-    client = site(translations, tmp_path, LOCALE_THRESHOLD=40).test_client()
+    client = half_italian(translations, tmp_path).test_client()
     page = soup(client.get("/it/departments/?q=%EE%80%80poumon%EE%80%81").data)
     status = page.find(id="search-status")
     assert status.find("span", attrs={"lang": "en"}, string=lambda s: "poumon" in (s or "")) is None
