@@ -82,13 +82,24 @@ def _forms(message: Message) -> tuple[str, ...]:
     return message.string if isinstance(message.string, tuple) else (message.string,)
 
 
-def _formatting_problem(message: Message) -> str | None:
-    """Why a translation would break the page that %-formats it, if it would.
+def site_formats(message: Message) -> bool:
+    """Whether the site %-formats this entry when it shows it.
 
-    Python formats a string given values (flagged python-format); Jinja's
-    gettext formats every template string, values or not.
+    Python formats a string given values (Babel flags those python-format);
+    Jinja's gettext formats every template string, values or not. JSON content
+    is never formatted.
     """
-    if not (message.python_format or any(p.startswith("templates/") for p, _ in message.locations)):
+    return message.python_format or any(p.startswith("templates/") for p, _ in message.locations)
+
+
+def catalog_paths(translations_dir: Path) -> list[Path]:
+    """Each language's ``messages.po``, in order."""
+    return sorted(translations_dir.glob("*/LC_MESSAGES/messages.po"))
+
+
+def _formatting_problem(message: Message) -> str | None:
+    """Why a translation would break the page that %-formats it, if it would."""
+    if not site_formats(message):
         return None
     if all(formats(form) for form in _forms(message) if form):
         return None
@@ -134,10 +145,7 @@ def compile_catalog(po_path: Path) -> tuple[Path, list[str]]:
 
 def compile_catalogs(translations_dir: Path) -> list[tuple[Path, list[str]]]:
     """Compile each language's ``messages.po``."""
-    return [
-        compile_catalog(po_path)
-        for po_path in sorted(translations_dir.glob("*/LC_MESSAGES/messages.po"))
-    ]
+    return [compile_catalog(po_path) for po_path in catalog_paths(translations_dir)]
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -67,10 +67,6 @@ class PageStore:
     def _shelf(self, key: Key) -> tuple[OrderedDict[Key, Page], int]:
         return (self.queries, MAX_QUERIES) if key[3] else (self.pages, MAX_PAGES)
 
-    def clear(self) -> None:
-        self.pages.clear()
-        self.queries.clear()
-
     def get(self, key: Key) -> Page | None:
         shelf, _ = self._shelf(key)
         page = shelf.get(key)

@@ -10,6 +10,7 @@ kept out of search engines.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -39,7 +40,7 @@ from jinja2.runtime import Context
 from markupsafe import Markup, escape
 from werkzeug.datastructures import LanguageAccept
 
-from .build import compile_catalog
+from .build import catalog_paths, compile_catalog
 from .completeness import catalog_stats
 from .content.publisher import Duration, in_language
 from .money import format_money
@@ -110,7 +111,7 @@ def discover_locales(
 ) -> Locales:
     shipped = set(shipped)
     found: dict[str, LocaleInfo] = {SOURCE_LOCALE: describe_locale(SOURCE_LOCALE)}
-    for po_path in sorted(translations_dir.glob("*/LC_MESSAGES/messages.po")):
+    for po_path in catalog_paths(translations_dir):
         code = po_path.parent.parent.name
         try:
             Locale.parse(code)
@@ -211,6 +212,7 @@ def content_text(text: str, plain: bool = False) -> str:
     return Markup('<span lang="{}" dir="{}">{}</span>').format(lang, direction_of(lang), text)
 
 
+@functools.cache  # a handful of codes; Babel parses the locale anew each time
 def direction_of(code: str) -> str:
     """ "rtl" or "ltr", as the language's script is written."""
     return "rtl" if Locale.parse(code).character_order == "right-to-left" else "ltr"

@@ -19,14 +19,13 @@ import logging
 import re
 import secrets
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from flask import Flask, g
 from flask_babel import Domain
 
-from .build import compile_catalog
+from .build import catalog_paths, compile_catalog
 
 log = logging.getLogger(__name__)
 
@@ -113,10 +112,6 @@ def mark_untranslated(html: str) -> str:
     return "".join(out)
 
 
-def _catalogs(translations: Path) -> Iterator[Path]:
-    return translations.glob("*/LC_MESSAGES/messages.po")
-
-
 class Reloader:
     """For ``make preview``: compile each catalog saved since, and forget every translation.
 
@@ -139,7 +134,7 @@ class Reloader:
 
     def _stamps(self) -> dict[Path, float]:
         stamps = {}
-        for path in _catalogs(self.translations):
+        for path in catalog_paths(self.translations):
             try:
                 stamps[path] = path.stat().st_mtime
             except FileNotFoundError:  # deleted between listing and reading
@@ -184,9 +179,7 @@ def forget_translations(app: Flask) -> None:
     """Drop everything built from the catalogs, so the next request reads them anew."""
     app.extensions["babel"].instance.domain_instance.cache.clear()  # Flask-Babel's own
     app.extensions.get("iuc_search", {}).clear()
-    if "iuc_pristine_forms" in app.extensions:
-        app.extensions["iuc_pristine_forms"].clear()
-    app.extensions["iuc_pages_rendered"].clear()
+    # Rendered pages and pristine forms need nothing: a preview keeps none (PAGE_CACHE off).
 
 
 def init_app(app: Flask) -> None:

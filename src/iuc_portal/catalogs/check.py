@@ -18,6 +18,7 @@ from pathlib import Path
 from babel.messages.catalog import Catalog, Message
 from babel.messages.pofile import PoFileError, read_po
 
+from iuc_portal.build import catalog_paths, site_formats
 from iuc_portal.completeness import URL_CONTEXT
 from iuc_portal.content import Content
 from iuc_portal.content.url_words import groups, json_words, usable_words
@@ -55,18 +56,8 @@ def check_template(
 
 
 def formatted_entries(fresh: Catalog) -> frozenset[tuple]:
-    """Entries the site %-formats when it shows them.
-
-    Jinja's gettext formats every template string, with values or not, so a lone
-    ``%`` there breaks the page; Python formats a string only when it is given
-    values (Babel flags those python-format). JSON content is never formatted.
-    """
-    return frozenset(
-        key(message)
-        for message in entries(fresh)
-        if message.python_format
-        or any(path.startswith("templates/") for path, _ in message.locations)
-    )
+    """Entries the site %-formats when it shows them (a lone ``%`` breaks those)."""
+    return frozenset(key(message) for message in entries(fresh) if site_formats(message))
 
 
 def _read(path: Path, code: str) -> tuple[Catalog | None, list[Problem]]:
@@ -169,7 +160,7 @@ def check_all(
     shipped = set(shipped)
     problems = []
     found = set()
-    for po_path in sorted(translations.glob("*/LC_MESSAGES/messages.po")):
+    for po_path in catalog_paths(translations):
         code = po_path.parent.parent.name
         found.add(code)
         problems += check_catalog(po_path, template, code in shipped, formatted, content)

@@ -11,7 +11,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from iuc_portal.build import compile_catalogs
+from iuc_portal.build import catalog_paths, compile_catalogs
 from iuc_portal.completeness import catalog_stats
 
 from .check import check_all, check_template, formatted_entries
@@ -118,7 +118,7 @@ class Row:
 
 def status_rows(translations: Path, shipped: Iterable[str], threshold: int) -> list[Row]:
     rows = []
-    for po_path in sorted(translations.glob("*/LC_MESSAGES/messages.po")):
+    for po_path in catalog_paths(translations):
         locale = po_path.parent.parent.name
         stats = catalog_stats(po_path)
         if locale in shipped:

@@ -20,6 +20,7 @@ import click
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po, write_po
 
+from iuc_portal.build import catalog_paths
 from iuc_portal.paths import PACKAGE_DIR
 
 from .header import PLACEHOLDER_VALUES, language_name, plural_forms_line
@@ -118,7 +119,7 @@ def update(translations: Path) -> list[Path]:
     """Merge the template into every catalog: new entries empty, gone ones dropped."""
     template = read_catalog(translations / TEMPLATE)
     changed = []
-    for path in sorted(translations.glob("*/LC_MESSAGES/messages.po")):
+    for path in catalog_paths(translations):
         code = path.parent.parent.name
         before = path.read_bytes()
         catalog = read_catalog(path, code)

@@ -166,9 +166,6 @@ class PristineForms:
         self._token = f"csrf-{secrets.token_hex(16)}"
         self._key = f"once-{secrets.token_hex(16)}"
 
-    def clear(self) -> None:
-        self._pages.clear()
-
     def render(self, template: str, context: dict[str, Any]) -> Response:
         form = context["form"]
         token, key = form.csrf_token.current_token, form.submission_key.data
